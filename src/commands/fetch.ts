@@ -1,0 +1,33 @@
+import { bootstrap, refreshTopics } from '../bootstrap.js';
+import { createLogger } from '../log.js';
+import { readEnv } from '../env.js';
+import { runPass } from '../worker/pass.js';
+import { formatTable } from './table.js';
+
+export async function fetchCommand(sourceIds: string[]): Promise<number> {
+  const ctx = await bootstrap(createLogger(process.stdout.isTTY ? 'warn' : readEnv().logLevel));
+  try {
+    const unknown = sourceIds.filter((id) => !ctx.config.sources.some((s) => s.id === id));
+    if (unknown.length > 0) {
+      console.error(`unknown source(s): ${unknown.join(', ')}`);
+      return 2;
+    }
+    await refreshTopics(ctx);
+    const results = await runPass(ctx, sourceIds.length > 0 ? { ids: sourceIds } : { force: true });
+    results.sort((a, b) => a.sourceId.localeCompare(b.sourceId));
+    console.log(formatTable(['SOURCE', 'RESULT', 'NEW', 'UPDATED', 'MERGED', 'MS'], results.map(({ sourceId, outcome }) => [
+      sourceId,
+      outcome.ok ? (outcome.notModified ? 'not modified' : `ok ${outcome.status}`) : `FAILED: ${outcome.error}`.slice(0, 80),
+      outcome.ok ? String(outcome.stored.added) : '-',
+      outcome.ok ? String(outcome.stored.updated) : '-',
+      outcome.ok ? String(outcome.stored.merged) : '-',
+      String(outcome.durationMs),
+    ])));
+    const failed = results.filter((r) => !r.outcome.ok);
+    const added = results.reduce((n, r) => n + (r.outcome.ok ? r.outcome.stored.added : 0), 0);
+    console.log(`${results.length} sources, ${added} new items, ${failed.length} failed`);
+    return sourceIds.length > 0 && failed.length > 0 ? 1 : 0;
+  } finally {
+    await ctx.database.close();
+  }
+}

@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { configSchema, type Config } from './schema.js';
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+/** Parses and validates YAML text; every problem is reported as `file:line:column: path: message`. */
+export function parseConfig(text: string, file: string): ConfigResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    return { ok: false, errors: doc.errors.map((e) => `${at(e.pos[0])}: (yaml): ${e.message.split('\n')[0]}`) };
+  }
+  const result = configSchema.safeParse(doc.toJS() ?? {});
+  if (result.success) return { ok: true, config: result.data };
+  return {
+    ok: false,
+    errors: result.error.issues.map((issue) => {
+      const path = issue.path.map(String);
+      const node = locate(doc.contents, path);
+      return `${at(node?.range?.[0] ?? 0)}: ${path.join('.') || '(root)'}: ${issue.message}`;
+    }),
+  };
+}
+
+export async function loadConfig(file: string): Promise<ConfigResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    return { ok: false, errors: [`${file}:1:1: (file): ${(err as Error).message}`] };
+  }
+  return parseConfig(text, file);
+}
+
+/** The deepest YAML node along `path`, so errors point at the offending value or its parent. */
+function locate(root: unknown, path: string[]): Node | undefined {
+  let node = root as Node | undefined;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => String((p.key as { value?: unknown })?.value) === key);
+      if (!pair) return node;
+      node = (pair.value ?? pair.key) as Node;
+    } else if (isSeq(node)) {
+      const child = node.items[Number(key)] as Node | undefined;
+      if (!child) return node;
+      node = child;
+    } else {
+      return node;
+    }
+  }
+  return node;
+}

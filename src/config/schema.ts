@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { parseBytes, parseDuration } from './units.js';
+
+const slug = z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+ (lower-case letters, digits, dashes)');
+
+function duration(min: number, label: string) {
+  return z.union([z.string(), z.number()]).transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `not a duration: ${JSON.stringify(value)} (use e.g. 30s, 15m, 1h)` });
+      return z.NEVER;
+    }
+    if (ms < min) {
+      ctx.addIssue({ code: 'custom', message: `must be at least ${label}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+const byteSize = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const bytes = parseBytes(value);
+  if (bytes === undefined || bytes < 1024) {
+    ctx.addIssue({ code: 'custom', message: `not a size of at least 1KiB: ${JSON.stringify(value)} (use e.g. 10MiB)` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const httpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'must be an absolute http(s) URL');
+
+const scrapeSchema = z.strictObject({
+  item: z.string().min(1).describe('CSS selector of one item on the page'),
+  title: z.string().min(1).describe('selector of the title inside an item'),
+  link: z.string().min(1).describe('selector of the link, "sel@attr" reads an attribute'),
+  date: z.string().optional(),
+  summary: z.string().optional(),
+});
+
+export const sourceSchema = z.strictObject({
+  id: slug.describe('stable key of the source in the database'),
+  url: httpUrl,
+  name: z.string().min(1).optional(),
+  tags: z.array(z.string().min(1)).default([]),
+  interval: duration(60_000, '1m').optional(),
+  timeout: duration(1000, '1s').optional(),
+  maxBytes: byteSize.optional(),
+  enabled: z.boolean().default(true),
+  fullText: z.boolean().default(false),
+  selector: z.string().min(1).optional(),
+  allowPrivateNetwork: z.boolean().default(false),
+  scrape: scrapeSchema.optional(),
+});
+
+export const topicSchema = z.strictObject({
+  id: slug,
+  title: z.string().min(1).optional(),
+  description: z.string().optional(),
+  include: z.array(z.string().min(1)).default([]),
+  exclude: z.array(z.string().min(1)).default([]),
+  tags: z.array(z.string().min(1)).optional(),
+  sources: z.array(slug).optional(),
+});
+
+export const configSchema = z
+  .strictObject({
+    defaults: z
+      .strictObject({
+        interval: duration(60_000, '1m').default(15 * 60_000),
+        timeout: duration(1000, '1s').default(20_000),
+        maxBytes: byteSize.default(10 * 1024 * 1024),
+        userAgent: z.string().min(1).default('Tributary/1.0 (+https://github.com/tributary)'),
+        concurrency: z.int().min(1).max(256).default(16),
+        perHostConcurrency: z.int().min(1).max(32).default(2),
+      })
+      .prefault({}),
+    sources: z.array(sourceSchema).default([]),
+    topics: z.array(topicSchema).default([]),
+    output: z
+      .strictObject({
+        title: z.string().min(1).default('Tributary'),
+        description: z.string().optional(),
+        baseUrl: httpUrl.default('http://localhost:8080'),
+        limit: z.int().min(1).max(200).default(50),
+      })
+      .prefault({}),
+    retention: z
+      .strictObject({
+        maxAgeDays: z.number().positive().optional(),
+        maxArticlesPerSource: z.int().positive().optional(),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    flagDuplicates(config.sources.map((s) => s.id), ['sources'], 'source', ctx);
+    flagDuplicates(config.topics.map((t) => t.id), ['topics'], 'topic', ctx);
+    const known = new Set(config.sources.map((s) => s.id));
+    config.topics.forEach((topic, i) =>
+      topic.sources?.forEach((id, j) => {
+        if (!known.has(id)) ctx.addIssue({ code: 'custom', path: ['topics', i, 'sources', j], message: `unknown source "${id}"` });
+      }),
+    );
+    config.topics.forEach((topic, i) => {
+      if (topic.id === 'all') ctx.addIssue({ code: 'custom', path: ['topics', i, 'id'], message: '"all" is reserved for the merged feed' });
+    });
+  });
+
+function flagDuplicates(ids: string[], base: (string | number)[], what: string, ctx: z.RefinementCtx) {
+  const seen = new Set<string>();
+  ids.forEach((id, i) => {
+    if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [...base, i, 'id'], message: `duplicate ${what} id "${id}"` });
+    seen.add(id);
+  });
+}
+
+export type Config = z.output<typeof configSchema>;
+export type SourceConfig = Config['sources'][number];
+export type TopicConfig = Config['topics'][number];
+export type ScrapeConfig = z.output<typeof scrapeSchema>;

@@ -1,0 +1,115 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint, bigserial, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** One row per source in the YAML file (kept after removal so its articles keep their outlet). */
+export const sources = pgTable('sources', {
+  id: text('id').primaryKey(),
+  url: text('url').notNull(),
+  name: text('name'),
+  tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+  enabled: boolean('enabled').notNull().default(true),
+  inConfig: boolean('in_config').notNull().default(true),
+  configHash: text('config_hash').notNull().default(''),
+  // What the fetcher learned: the feed's own title and site, where it now lives, how to ask conditionally.
+  feedTitle: text('feed_title'),
+  siteUrl: text('site_url'),
+  currentUrl: text('current_url'),
+  etag: text('etag'),
+  lastModified: text('last_modified'),
+  // Health.
+  lastAttemptAt: ts('last_attempt_at'),
+  lastSuccessAt: ts('last_success_at'),
+  lastStatus: integer('last_status'),
+  lastError: text('last_error'),
+  lastDurationMs: integer('last_duration_ms'),
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  gone: boolean('gone').notNull().default(false),
+  itemsSeen: integer('items_seen').notNull().default(0),
+  // Scheduling: due time and a lease so several workers never fetch one source at once.
+  nextFetchAt: ts('next_fetch_at').notNull().defaultNow(),
+  leaseOwner: text('lease_owner'),
+  leaseUntil: ts('lease_until'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+}, (t) => [index('sources_due_idx').on(t.nextFetchAt)]);
+
+/** A story is what readers see: one report, carried by one or more articles. */
+export const stories = pgTable('stories', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  uid: text('uid').notNull(),
+  title: text('title').notNull(),
+  link: text('link'),
+  leadArticleId: bigint('lead_article_id', { mode: 'number' }),
+  publishedAt: ts('published_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+  articleCount: integer('article_count').notNull().default(1),
+  search: tsvector('search'),
+}, (t) => [
+  uniqueIndex('stories_uid_idx').on(t.uid),
+  index('stories_published_idx').on(t.publishedAt.desc(), t.id.desc()),
+  index('stories_search_idx').using('gin', t.search),
+]);
+
+export type Enclosure = { url: string; type?: string; length?: number };
+
+/** One item of one source, normalized. */
+export const articles = pgTable('articles', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  sourceId: text('source_id').notNull().references(() => sources.id, { onDelete: 'cascade' }),
+  guid: text('guid').notNull(),
+  url: text('url'),
+  canonicalUrl: text('canonical_url'),
+  title: text('title').notNull(),
+  author: text('author'),
+  summaryHtml: text('summary_html'),
+  contentHtml: text('content_html'),
+  text: text('text').notNull().default(''),
+  categories: text('categories').array().notNull().default(sql`'{}'::text[]`),
+  enclosures: jsonb('enclosures').$type<Enclosure[]>().notNull().default([]),
+  publishedAt: ts('published_at').notNull(),
+  updatedAt: ts('updated_at'),
+  firstSeenAt: ts('first_seen_at').notNull().defaultNow(),
+  changedAt: ts('changed_at').notNull().defaultNow(),
+  contentHash: text('content_hash').notNull(),
+  fingerprint: text('fingerprint').notNull(),
+  storyId: bigint('story_id', { mode: 'number' }).references(() => stories.id, { onDelete: 'set null' }),
+}, (t) => [
+  uniqueIndex('articles_source_guid_idx').on(t.sourceId, t.guid),
+  index('articles_canonical_url_idx').on(t.canonicalUrl),
+  index('articles_content_hash_idx').on(t.contentHash),
+  index('articles_story_idx').on(t.storyId),
+  index('articles_published_idx').on(t.publishedAt),
+]);
+
+/** Locality-sensitive keys of an article's shingles: equal keys make near-duplicate candidates. */
+export const articleBands = pgTable('article_bands', {
+  band: bigint('band', { mode: 'bigint' }).notNull(),
+  articleId: bigint('article_id', { mode: 'number' }).notNull().references(() => articles.id, { onDelete: 'cascade' }),
+}, (t) => [primaryKey({ columns: [t.band, t.articleId] }), index('article_bands_article_idx').on(t.articleId)]);
+
+export const topics = pgTable('topics', {
+  id: text('id').primaryKey(),
+  title: text('title').notNull(),
+  definitionHash: text('definition_hash').notNull(),
+  evaluatedHash: text('evaluated_hash'),
+});
+
+export const storyTopics = pgTable('story_topics', {
+  topicId: text('topic_id').notNull().references(() => topics.id, { onDelete: 'cascade' }),
+  storyId: bigint('story_id', { mode: 'number' }).notNull().references(() => stories.id, { onDelete: 'cascade' }),
+  publishedAt: ts('published_at').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.topicId, t.storyId] }),
+  index('story_topics_feed_idx').on(t.topicId, t.publishedAt.desc(), t.storyId.desc()),
+  index('story_topics_story_idx').on(t.storyId),
+]);
+
+/** Small key/value facts shared by all processes (e.g. when the data last changed). */
+export const meta = pgTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

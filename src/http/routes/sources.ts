@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import { listSources, sourceStatus } from '../../storage/sources.js';
+import type { AppContext } from '../../worker/context.js';
+
+export function registerSourceRoutes(app: FastifyInstance, ctx: () => AppContext): void {
+  app.get('/api/sources', async () => {
+    const rows = await listSources(ctx().database.db);
+    return rows.map((s) => ({
+      id: s.id,
+      name: s.name ?? s.feedTitle,
+      url: s.url,
+      currentUrl: s.currentUrl,
+      tags: s.tags,
+      enabled: s.enabled,
+      inConfig: s.inConfig,
+      status: sourceStatus(s),
+      lastAttemptAt: s.lastAttemptAt,
+      lastSuccessAt: s.lastSuccessAt,
+      lastStatus: s.lastStatus,
+      lastError: s.lastError,
+      consecutiveFailures: s.consecutiveFailures,
+      nextFetchAt: s.nextFetchAt,
+      itemsSeen: s.itemsSeen,
+      articleCount: s.articleCount,
+    }));
+  });
+}

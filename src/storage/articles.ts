@@ -1,0 +1,131 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { articles, sources, stories, storyTopics } from '../db/schema.js';
+import { findStory, type DbOrTx } from '../dedup/find-story.js';
+import type { NormalizedArticle } from '../processor/normalize.js';
+import { sha256 } from '../processor/hash.js';
+import type { TopicMatcher } from '../topics/match.js';
+
+export interface SourceRef {
+  id: string;
+  tags: readonly string[];
+}
+
+export interface StoreResult {
+  added: number;
+  updated: number;
+  unchanged: number;
+  /** New articles that joined a story another source had already carried. */
+  merged: number;
+}
+
+/** Ids readers see: a URN (Atom needs a URI) derived from the first article, so it survives restarts and re-imports. */
+export const storyUid = (sourceId: string, guid: string) => `urn:tributary:story:${sha256(`${sourceId}\n${guid}`).slice(0, 32)}`;
+
+const searchVector = (title: string, text: string) =>
+  sql`to_tsvector('english', ${title} || ' ' || left(${text}, 100000))`;
+
+/**
+ * Stores one source's items in a single transaction: new items are added (joining an existing story when they are the
+ * same report), edited items are updated in place, unchanged items cost a read and nothing else.
+ */
+export async function storeArticles(
+  db: Db, source: SourceRef, items: NormalizedArticle[], topics: readonly TopicMatcher[],
+): Promise<StoreResult> {
+  const result: StoreResult = { added: 0, updated: 0, unchanged: 0, merged: 0 };
+  if (items.length === 0) return result;
+  await db.transaction(async (tx) => {
+    const known = new Map<string, { id: number; fingerprint: string; storyId: number | null }>();
+    for (let i = 0; i < items.length; i += 1000) {
+      const guids = items.slice(i, i + 1000).map((a) => a.guid);
+      const rows = await tx
+        .select({ id: articles.id, guid: articles.guid, fingerprint: articles.fingerprint, storyId: articles.storyId })
+        .from(articles)
+        .where(and(eq(articles.sourceId, source.id), inArray(articles.guid, guids)));
+      for (const row of rows) known.set(row.guid, row);
+    }
+    for (const item of items) {
+      const existing = known.get(item.guid);
+      if (existing && existing.fingerprint === item.fingerprint) {
+        result.unchanged++;
+      } else if (existing) {
+        await updateArticle(tx, existing.id, existing.storyId, item);
+        if (existing.storyId !== null) await refreshStoryTopics(tx, existing.storyId, topics);
+        result.updated++;
+      } else {
+        const merged = await insertArticle(tx, source, item, topics);
+        result.added++;
+        if (merged) result.merged++;
+      }
+    }
+  });
+  return result;
+}
+
+const articleValues = (item: NormalizedArticle) => ({
+  url: item.url, canonicalUrl: item.canonicalUrl, title: item.title, author: item.author, summaryHtml: item.summaryHtml,
+  contentHtml: item.contentHtml, text: item.text, categories: item.categories, enclosures: item.enclosures,
+  publishedAt: item.publishedAt, updatedAt: item.updatedAt, contentHash: item.contentHash, fingerprint: item.fingerprint,
+});
+
+/** Returns true when the article joined an existing story. */
+async function insertArticle(tx: DbOrTx, source: SourceRef, item: NormalizedArticle, topics: readonly TopicMatcher[]) {
+  const storyId = await findStory(tx, source.id, item);
+  if (storyId === undefined) {
+    const [story] = await tx.insert(stories).values({
+      uid: storyUid(source.id, item.guid), title: item.title, link: item.url, publishedAt: item.publishedAt,
+      updatedAt: item.updatedAt ?? item.publishedAt, search: searchVector(item.title, item.text),
+    }).returning({ id: stories.id });
+    const [article] = await tx.insert(articles)
+      .values({ sourceId: source.id, guid: item.guid, ...articleValues(item), storyId: story!.id })
+      .returning({ id: articles.id });
+    await tx.update(stories).set({ leadArticleId: article!.id }).where(eq(stories.id, story!.id));
+    const matched = topics.filter((t) => t.matches({ title: item.title, text: item.text, sourceId: source.id, sourceTags: source.tags }));
+    if (matched.length > 0) {
+      await tx.insert(storyTopics).values(matched.map((t) => ({ topicId: t.id, storyId: story!.id, publishedAt: item.publishedAt })))
+        .onConflictDoNothing();
+    }
+    return false;
+  }
+  await tx.insert(articles).values({ sourceId: source.id, guid: item.guid, ...articleValues(item), storyId });
+  await recomputeStory(tx, storyId);
+  await refreshStoryTopics(tx, storyId, topics);
+  return true;
+}
+
+async function updateArticle(tx: DbOrTx, id: number, storyId: number | null, item: NormalizedArticle) {
+  await tx.update(articles).set({ ...articleValues(item), changedAt: new Date() }).where(eq(articles.id, id));
+  if (storyId !== null) await recomputeStory(tx, storyId, new Date());
+}
+
+/** Lead article = the earliest; the story's link, title and dates follow it. The uid never changes. */
+export async function recomputeStory(tx: DbOrTx, storyId: number, editedAt?: Date): Promise<void> {
+  const members = await tx
+    .select({ id: articles.id, title: articles.title, url: articles.url, text: articles.text, publishedAt: articles.publishedAt, updatedAt: articles.updatedAt })
+    .from(articles).where(eq(articles.storyId, storyId)).orderBy(articles.publishedAt, articles.id);
+  const lead = members[0];
+  if (!lead) return;
+  const latest = Math.max(...members.map((m) => (m.updatedAt ?? m.publishedAt).getTime()), editedAt?.getTime() ?? 0);
+  await tx.update(stories).set({
+    title: lead.title, link: lead.url, leadArticleId: lead.id, publishedAt: lead.publishedAt,
+    updatedAt: new Date(latest), articleCount: members.length, search: searchVector(lead.title, lead.text),
+  }).where(eq(stories.id, storyId));
+  await tx.update(storyTopics).set({ publishedAt: lead.publishedAt }).where(eq(storyTopics.storyId, storyId));
+}
+
+/** A story belongs to a topic when any of its articles matches it. */
+export async function refreshStoryTopics(tx: DbOrTx, storyId: number, topics: readonly TopicMatcher[]): Promise<void> {
+  const members = await tx
+    .select({ title: articles.title, text: articles.text, sourceId: articles.sourceId, publishedAt: stories.publishedAt, tags: sources.tags })
+    .from(articles)
+    .innerJoin(stories, eq(stories.id, articles.storyId))
+    .innerJoin(sources, eq(sources.id, articles.sourceId))
+    .where(eq(articles.storyId, storyId));
+  const matched = topics.filter((t) =>
+    members.some((m) => t.matches({ title: m.title, text: m.text, sourceId: m.sourceId, sourceTags: m.tags })));
+  await tx.delete(storyTopics).where(eq(storyTopics.storyId, storyId));
+  const publishedAt = members[0]?.publishedAt;
+  if (matched.length > 0 && publishedAt) {
+    await tx.insert(storyTopics).values(matched.map((t) => ({ topicId: t.id, storyId, publishedAt })));
+  }
+}

@@ -1,0 +1,60 @@
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import type { Config, SourceConfig } from '../config/schema.js';
+import type { Db } from '../db/client.js';
+import { sources } from '../db/schema.js';
+import { sha256 } from '../processor/hash.js';
+
+export type SourceRow = typeof sources.$inferSelect;
+
+/** Changes to these fields reset what the fetcher learned (a 410, a remembered redirect). */
+const configHash = (source: SourceConfig) => sha256(JSON.stringify({ url: source.url, enabled: source.enabled }));
+
+/** Makes the sources table follow the YAML file; sources removed from the file stay, marked not in config. */
+export async function syncSources(db: Db, config: Config): Promise<void> {
+  await db.transaction(async (tx) => {
+    const existing = new Map(
+      (await tx.select({ id: sources.id, configHash: sources.configHash }).from(sources)).map((r) => [r.id, r.configHash]),
+    );
+    for (const source of config.sources) {
+      const hash = configHash(source);
+      const values = { url: source.url, name: source.name ?? null, tags: source.tags, enabled: source.enabled, inConfig: true };
+      if (!existing.has(source.id)) {
+        // Spread first polls over a minute so a big import does not fire every request at once.
+        const jitter = Math.floor(Math.random() * 60_000);
+        await tx.insert(sources).values({ id: source.id, ...values, configHash: hash, nextFetchAt: new Date(Date.now() + jitter) });
+      } else if (existing.get(source.id) !== hash) {
+        await tx.update(sources).set({
+          ...values, configHash: hash, gone: false, currentUrl: null, etag: null, lastModified: null,
+          consecutiveFailures: 0, nextFetchAt: new Date(),
+        }).where(eq(sources.id, source.id));
+      } else {
+        await tx.update(sources).set(values).where(eq(sources.id, source.id));
+      }
+    }
+    const ids = config.sources.map((s) => s.id);
+    await tx.update(sources).set({ inConfig: false })
+      .where(ids.length > 0 ? notInArray(sources.id, ids) : sql`true`);
+  });
+}
+
+export async function listSources(db: Db): Promise<(SourceRow & { articleCount: number })[]> {
+  const rows = await db
+    .select({ source: sources, articleCount: sql<number>`(select count(*) from articles a where a.source_id = "sources"."id")` })
+    .from(sources)
+    .orderBy(sources.id);
+  return rows.map((r) => ({ ...r.source, articleCount: Number(r.articleCount) }));
+}
+
+export async function getSources(db: Db, ids: string[]): Promise<SourceRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(sources).where(and(inArray(sources.id, ids)));
+}
+
+/** One word for the operator: ok, failing, gone, pending (never fetched), disabled, removed (from the config). */
+export function sourceStatus(s: { enabled: boolean; inConfig: boolean; gone: boolean; consecutiveFailures: number; lastAttemptAt: Date | null }): string {
+  if (!s.inConfig) return 'removed';
+  if (!s.enabled) return 'disabled';
+  if (s.gone) return 'gone';
+  if (s.consecutiveFailures > 0) return 'failing';
+  return s.lastAttemptAt ? 'ok' : 'pending';
+}
