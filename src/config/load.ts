@@ -20,7 +20,9 @@ export function parseConfig(text: string, file: string): ConfigResult {
   return {
     ok: false,
     errors: result.error.issues.map((issue) => {
-      const path = issue.path.map(String);
+      // Point unknown keys at the key itself rather than at the object holding it.
+      const extra = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? issue.keys : [];
+      const path = [...issue.path.map(String), ...extra];
       const node = locate(doc.contents, path);
       return `${at(node?.range?.[0] ?? 0)}: ${path.join('.') || '(root)'}: ${issue.message}`;
     }),

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, parseConfig } from './load.js';
+
+describe('parseConfig', () => {
+  it('fills defaults and converts units', () => {
+    const result = parseConfig('sources:\n  - id: a\n    url: https://a.example/feed\n    interval: 30m\n', 'c.yaml');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.defaults).toMatchObject({ interval: 15 * 60_000, timeout: 20_000, maxBytes: 10 * 1024 * 1024 });
+    expect(result.config.sources[0]).toMatchObject({ id: 'a', interval: 30 * 60_000, enabled: true, tags: [] });
+    expect(result.config.output).toMatchObject({ limit: 50, baseUrl: 'http://localhost:8080' });
+  });
+
+  it('locates YAML syntax errors', () => {
+    const result = parseConfig('sources:\n  - id: a\n    url: [unclosed\n', 'c.yaml');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[0]).toMatch(/^c\.yaml:\d+:\d+: \(yaml\): /);
+  });
+
+  it('reports every invalid field as file:line:column: path: message', () => {
+    const yaml = [
+      'defaults:',
+      '  interval: 10s',
+      'sources:',
+      '  - id: Bad_Id',
+      '    url: not-a-url',
+      '  - id: ok',
+      '    url: https://ok.example/rss',
+      '    colour: blue',
+      'topics:',
+      '  - id: t',
+      '    sources: [missing]',
+    ].join('\n');
+    const result = parseConfig(yaml, 'sources.yaml');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^sources\.yaml:2:13: defaults\.interval: must be at least 1m$/),
+      expect.stringMatching(/^sources\.yaml:4:9: sources\.0\.id: must match \[a-z0-9-\]\+/),
+      expect.stringMatching(/^sources\.yaml:5:10: sources\.0\.url: must be an absolute http\(s\) URL$/),
+      expect.stringMatching(/^sources\.yaml:8:13: sources\.1\.colour: Unrecognized key: "colour"$/),
+    ]));
+    expect(result.errors).toHaveLength(4);
+  });
+
+  it('checks cross references once the fields are valid', () => {
+    const result = parseConfig('sources: []\ntopics:\n  - id: t\n    sources: [missing]\n', 'c.yaml');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors).toEqual(['c.yaml:4:15: topics.0.sources.0: unknown source "missing"']);
+  });
+
+  it('refuses duplicate ids', () => {
+    const result = parseConfig('sources:\n  - { id: a, url: "https://a.example/" }\n  - { id: a, url: "https://b.example/" }\n', 'c.yaml');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors).toEqual(['c.yaml:3:11: sources.1.id: duplicate source id "a"']);
+  });
+
+  it('accepts the shipped config/sources.yaml', async () => {
+    const result = await loadConfig('config/sources.yaml');
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    if (result.ok) expect(result.config.topics.map((t) => t.id)).toEqual(['defense', 'space', 'energy']);
+  });
+
+  it('reports a missing file', async () => {
+    const result = await loadConfig('does/not/exist.yaml');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors[0]).toMatch(/^does\/not\/exist\.yaml:1:1: \(file\): ENOENT/);
+  });
+});
