@@ -3,6 +3,7 @@ import type { ParsedFeed, ParsedItem } from '../parser/types.js';
 import { effectiveDate, parseDate } from './dates.js';
 import { sha256 } from './hash.js';
 import { sanitize } from './sanitize.js';
+import { storyText } from './boilerplate.js';
 import { cleanTitle, collapse, plainText } from './text.js';
 import { canonicalUrl, resolveUrl } from './url.js';
 
@@ -15,7 +16,7 @@ export interface NormalizedArticle {
   author: string | null;
   summaryHtml: string | null;
   contentHtml: string | null;
-  /** Plain text of the body, for matching, search and dedup. */
+  /** The story's own text (boilerplate removed), one paragraph per line: for matching, search and dedup. */
   text: string;
   categories: string[];
   enclosures: Enclosure[];
@@ -40,7 +41,7 @@ export function normalizeItem(item: ParsedItem, feed: Pick<ParsedFeed, 'link'>, 
   const contentHtml = sanitize(item.content, linkBase) || null;
   const summarySource = item.summary && item.summary !== item.content ? item.summary : undefined;
   const summaryHtml = sanitize(summarySource, linkBase) || null;
-  const text = plainText(contentHtml ?? summaryHtml ?? '');
+  const text = storyText(contentHtml ?? summaryHtml ?? '');
   const title = cleanTitle(item.title) || text.split(/(?<=[.!?])\s/)[0]?.slice(0, 140) || url || 'Untitled';
   const contentHash = sha256(`${title.toLowerCase()}\n${text.toLowerCase()}`);
   const guid = collapse(item.guid ?? '') || url || `sha256:${contentHash}`;

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { articles, sources, stories, storyTopics } from '../db/schema.js';
-import { findStory, type DbOrTx } from '../dedup/find-story.js';
+import { dedupKeys, findStory, saveBands, type DbOrTx } from '../dedup/find-story.js';
 import type { NormalizedArticle } from '../processor/normalize.js';
 import { sha256 } from '../processor/hash.js';
 import type { TopicMatcher } from '../topics/match.js';
@@ -70,7 +70,8 @@ const articleValues = (item: NormalizedArticle) => ({
 
 /** Returns true when the article joined an existing story. */
 async function insertArticle(tx: DbOrTx, source: SourceRef, item: NormalizedArticle, topics: readonly TopicMatcher[]) {
-  const storyId = await findStory(tx, source.id, item);
+  const keys = dedupKeys(item);
+  const storyId = await findStory(tx, item, keys);
   if (storyId === undefined) {
     const [story] = await tx.insert(stories).values({
       uid: storyUid(source.id, item.guid), title: item.title, link: item.url, publishedAt: item.publishedAt,
@@ -80,6 +81,7 @@ async function insertArticle(tx: DbOrTx, source: SourceRef, item: NormalizedArti
       .values({ sourceId: source.id, guid: item.guid, ...articleValues(item), storyId: story!.id })
       .returning({ id: articles.id });
     await tx.update(stories).set({ leadArticleId: article!.id }).where(eq(stories.id, story!.id));
+    await saveBands(tx, article!.id, keys);
     const matched = topics.filter((t) => t.matches({ title: item.title, text: item.text, sourceId: source.id, sourceTags: source.tags }));
     if (matched.length > 0) {
       await tx.insert(storyTopics).values(matched.map((t) => ({ topicId: t.id, storyId: story!.id, publishedAt: item.publishedAt })))
@@ -87,7 +89,9 @@ async function insertArticle(tx: DbOrTx, source: SourceRef, item: NormalizedArti
     }
     return false;
   }
-  await tx.insert(articles).values({ sourceId: source.id, guid: item.guid, ...articleValues(item), storyId });
+  const [article] = await tx.insert(articles).values({ sourceId: source.id, guid: item.guid, ...articleValues(item), storyId })
+    .returning({ id: articles.id });
+  await saveBands(tx, article!.id, keys);
   await recomputeStory(tx, storyId);
   await refreshStoryTopics(tx, storyId, topics);
   return true;
@@ -95,6 +99,7 @@ async function insertArticle(tx: DbOrTx, source: SourceRef, item: NormalizedArti
 
 async function updateArticle(tx: DbOrTx, id: number, storyId: number | null, item: NormalizedArticle) {
   await tx.update(articles).set({ ...articleValues(item), changedAt: new Date() }).where(eq(articles.id, id));
+  await saveBands(tx, id, dedupKeys(item));
   if (storyId !== null) await recomputeStory(tx, storyId, new Date());
 }
 

@@ -1,0 +1,77 @@
+import * as cheerio from 'cheerio';
+import { collapse } from './text.js';
+
+// Lines that are furniture around a story, not the story: ads, calls to action, credits, agency notices.
+const BOILERPLATE_LINE = new RegExp(
+  [
+    '^\\s*(advertisement|advertising|sponsored( content)?|ad)\\s*$',
+    '^\\s*(read|see|click|continue reading|learn) (more|full (article|story)|here|on)\\b.{0,80}$',
+    '^\\s*source:\\s*(read full article|.{0,60})$',
+    '^\\s*(share|share this( article| story)?|tweet|email|print|follow us|subscribe)( on .{0,40})?[:.!]?\\s*$',
+    '^\\s*(related (links|news|articles|stories|coverage)|more (news|stories) from|also read|recommended|trending now|most popular)\\b.{0,80}$',
+    '(all rights reserved|copyright\\s|\\(c\\)\\s|©)',
+    '^\\s*(photo|image|video|illustration|file photo)( credit)?:.{0,120}$',
+    '^\\s*(subscribe|sign up) (to|for) (our|the) .{0,80}$',
+    '^\\s*the content herein,? unless otherwise (known|stated)',
+    '^\\s*(tell a friend|thanks for being there|we need your help|support (us|our journalism))\\b',
+  ].join('|'),
+  'i',
+);
+
+const BLOCK_SELECTOR = 'p, div, li, h1, h2, h3, h4, h5, h6, blockquote, section, aside, footer, figcaption, td, span, br';
+
+/** True for a line that is page furniture rather than story text. */
+export function isBoilerplateLine(line: string): boolean {
+  const text = collapse(line);
+  if (text.length === 0) return true;
+  // A long paragraph that merely mentions "copyright" is story text; notices are short.
+  if (text.length > 300) return false;
+  return BOILERPLATE_LINE.test(text);
+}
+
+/** Share of a list's items that are nothing but a link: near 1 for a block of cross-promoted headlines. */
+function linkOnlyShare($: cheerio.CheerioAPI, items: ReturnType<cheerio.CheerioAPI>): number {
+  if (items.length < 2) return 0;
+  const linkOnly = items.filter((_, li) => {
+    const text = collapse($(li).text());
+    return text.length > 0 && collapse($(li).find('a').text()).length >= text.length * 0.8;
+  });
+  return linkOnly.length / items.length;
+}
+
+/**
+ * The story's own text, for matching and search: HTML flattened to lines, with ads, share widgets, "Read more"
+ * links, lists of headlines, agency copyright notices and similar furniture removed.
+ */
+export function storyText(html: string | undefined): string {
+  if (!html) return '';
+  const $ = cheerio.load(`<body>${html}</body>`, null, false);
+  $('script, style, noscript, template, nav, form, button, iframe, aside, footer').remove();
+  $('ul, ol').each((_, list) => {
+    if (linkOnlyShare($, $(list).children('li')) >= 0.8) $(list).remove();
+  });
+  $(BLOCK_SELECTOR).each((_, el) => {
+    $(el).before('\n').after('\n');
+  });
+  return cleanLines($.root().text());
+}
+
+/** Plain text with one paragraph per line → the same with boilerplate lines dropped. */
+export function cleanLines(text: string): string {
+  const lines = text.split(/\n+/).map(collapse).filter((line) => line.length > 0);
+  const kept = lines.filter((line) => !isBoilerplateLine(line));
+  // Cross-promoted headline lists also arrive as runs of short title-like lines without final punctuation.
+  return dropHeadlineRuns(kept).join('\n');
+}
+
+function dropHeadlineRuns(lines: string[]): string[] {
+  const headline = (line: string) => line.length < 120 && !/[.!?"”»:]$/.test(line) && line.split(' ').length >= 3;
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    let j = i;
+    while (j < lines.length && headline(lines[j]!)) j++;
+    if (j - i >= 3) i = j;
+    else out.push(lines[i++]!);
+  }
+  return out;
+}
