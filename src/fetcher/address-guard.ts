@@ -31,18 +31,28 @@ export class BlockedAddressError extends Error {
   }
 }
 
-/** A DNS lookup for http.request that fails when any resolved address is private: checked at connect time, so
- * DNS rebinding and redirects to internal hosts are caught too. */
-export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-    if (err) return callback(err, '', 0);
-    const bad = addresses.find((a) => isPrivateAddress(a.address));
-    if (bad) return callback(new BlockedAddressError(hostname, bad.address), '', 0);
-    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-    const first = addresses[0]!;
-    callback(null, first.address, first.family);
-  });
-};
+type Resolve = (hostname: string, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+
+const systemResolve: Resolve = (hostname, callback) => dnsLookup(hostname, { all: true }, callback);
+
+/** A DNS lookup for http.request that fails when any resolved address is private: checked at connect time, on every
+ * redirect hop, so DNS rebinding and redirects to internal hosts are caught too. `resolve` is injectable for tests. */
+export function guardedLookup(resolve: Resolve = systemResolve, trustedHosts: ReadonlySet<string> = new Set()): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, (err, addresses) => {
+      if (err) return callback(err, '', 0);
+      // Tests stand a "public" host in with a loopback server by trusting its name.
+      const bad = trustedHosts.has(hostname) ? undefined : addresses.find((a) => isPrivateAddress(a.address));
+      if (bad) return callback(new BlockedAddressError(hostname, bad.address), '', 0);
+      if (addresses.length === 0) return callback(new Error(`no address for ${hostname}`), '', 0);
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      const first = addresses[0]!;
+      callback(null, first.address, first.family);
+    });
+  };
+}
+
+export const publicOnlyLookup = guardedLookup();
 
 /** Literal IP hosts never reach the lookup function, so they are checked before connecting. */
 export function assertPublicHost(url: URL): void {

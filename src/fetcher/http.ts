@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import zlib from 'node:zlib';
 import { assertPublicHost, publicOnlyLookup } from './address-guard.js';
 import { FetchError } from './errors.js';
@@ -15,6 +16,8 @@ export interface FetchOptions {
   allowPrivateNetwork: boolean;
   maxRedirects?: number;
   accept?: string;
+  /** DNS lookup for guarded requests (tests substitute one; production uses the system resolver). */
+  lookup?: LookupFunction;
 }
 
 export interface FetchResult {
@@ -103,7 +106,7 @@ function requestOnce(url: URL, options: FetchOptions, deadline: number): Promise
     const req = transport.request(url, {
       method: 'GET',
       headers,
-      lookup: options.allowPrivateNetwork ? undefined : publicOnlyLookup,
+      lookup: options.allowPrivateNetwork ? undefined : (options.lookup ?? publicOnlyLookup),
     });
     req.on('error', (err) => fail(err.name === 'BlockedAddressError' ? err : new FetchError(describeNetworkError(err))));
     req.on('response', (res) => {

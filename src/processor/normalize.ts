@@ -1,7 +1,7 @@
 import type { Enclosure } from '../db/schema.js';
 import type { ParsedFeed, ParsedItem } from '../parser/types.js';
 import { effectiveDate, parseDate } from './dates.js';
-import { sha256 } from './hash.js';
+import { contentHashOf, sha256 } from './hash.js';
 import { sanitize } from './sanitize.js';
 import { storyText } from './boilerplate.js';
 import { cleanTitle, collapse, plainText } from './text.js';
@@ -43,7 +43,7 @@ export function normalizeItem(item: ParsedItem, feed: Pick<ParsedFeed, 'link'>, 
   const summaryHtml = sanitize(summarySource, linkBase) || null;
   const text = storyText(contentHtml ?? summaryHtml ?? '');
   const title = cleanTitle(item.title) || text.split(/(?<=[.!?])\s/)[0]?.slice(0, 140) || url || 'Untitled';
-  const contentHash = sha256(`${title.toLowerCase()}\n${text.toLowerCase()}`);
+  const contentHash = contentHashOf(title, text);
   const guid = collapse(item.guid ?? '') || url || `sha256:${contentHash}`;
   const published = parseDate(item.published) ?? parseDate(item.updated);
   const updated = parseDate(item.updated);

@@ -2,7 +2,7 @@ import type { AppContext } from './context.js';
 import { effectiveSource } from './context.js';
 import { claimSources } from './claim.js';
 import { KeyedLimiter, Limiter } from './limiter.js';
-import { refreshSource, type RefreshOutcome } from './refresh-source.js';
+import { refreshSource, type RefreshOptions, type RefreshOutcome } from './refresh-source.js';
 
 export interface PassResult {
   sourceId: string;
@@ -17,6 +17,8 @@ export interface PassOptions {
   onResult?: (result: PassResult) => void;
   /** Claim at most this many sources in one pass. */
   limit?: number;
+  /** For tests: the guarded DNS lookup used for untrusted links. */
+  lookup?: RefreshOptions['lookup'];
 }
 
 const hostOf = (url: string) => {
@@ -45,7 +47,7 @@ export async function runPass(ctx: AppContext, options: PassOptions = {}): Promi
     const outcome = await perHost.run(hostOf(row.currentUrl ?? source.url), () =>
       global.run(async () => {
         try {
-          return await refreshSource(database.db, source, row, ctx.topics);
+          return await refreshSource(database.db, source, row, ctx.topics, { lookup: options.lookup });
         } catch (err) {
           // Only the database can get here (refreshSource records fetch errors itself).
           return { ok: false, error: `storage: ${(err as Error).message}`, durationMs: 0 } satisfies RefreshOutcome;

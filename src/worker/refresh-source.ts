@@ -6,6 +6,7 @@ import { fetchUrl, type FetchResult } from '../fetcher/http.js';
 import { decodeBody } from '../parser/decode.js';
 import { parseFeed } from '../parser/parse.js';
 import type { ParsedFeed } from '../parser/types.js';
+import { withFullText, type FullTextOptions } from '../fulltext/enrich.js';
 import { normalizeFeed } from '../processor/normalize.js';
 import { storeArticles, type StoreResult } from '../storage/articles.js';
 import type { SourceRow } from '../storage/sources.js';
@@ -20,11 +21,16 @@ export type RefreshOutcome =
 const EMPTY: StoreResult = { added: 0, updated: 0, unchanged: 0, merged: 0 };
 
 /** Fetch, parse, normalize and store one source, then record its health. Never throws for a bad source. */
+export interface RefreshOptions {
+  /** For tests: the guarded DNS lookup used for untrusted links (article pages). */
+  lookup?: FullTextOptions['lookup'];
+}
+
 export async function refreshSource(
-  db: Db, source: EffectiveSource, row: SourceRow, topics: readonly TopicMatcher[], now = () => new Date(),
+  db: Db, source: EffectiveSource, row: SourceRow, topics: readonly TopicMatcher[], options: RefreshOptions = {},
 ): Promise<RefreshOutcome> {
   const started = Date.now();
-  const attemptAt = now();
+  const attemptAt = new Date();
   try {
     const response = await fetchUrl(row.currentUrl ?? source.url, {
       timeoutMs: source.timeout,
@@ -40,7 +46,8 @@ export async function refreshSource(
       return { ok: true, status: 304, notModified: true, stored: EMPTY, items: 0, durationMs: Date.now() - started };
     }
     const feed = await parseFeed(decodeBody(response.body, response.headers['content-type']), response.headers['content-type']);
-    const items = normalizeFeed(feed, { feedUrl: response.url, now: attemptAt });
+    let items = normalizeFeed(feed, { feedUrl: response.url, now: attemptAt });
+    if (source.fullText) items = await withFullText(db, source, items, { lookup: options.lookup });
     const stored = await storeArticles(db, { id: source.id, tags: source.tags }, items, topics);
     await recordSuccess(db, source, row, response, feed, items.length, attemptAt, started);
     return { ok: true, status: response.status, notModified: false, stored, items: items.length, durationMs: Date.now() - started };
