@@ -1,0 +1,115 @@
+// Per-item ingest cost (normalize + sanitize + dedup + store) with 10 k and with 1 M articles already stored, on the
+// real Postgres server, next to parse-only on the same items. The near-duplicate lookup must stay flat.
+import { performance } from 'node:perf_hooks';
+import { sql } from 'drizzle-orm';
+import { dedupKeys, findStory } from '../src/dedup/find-story.js';
+import { parseFeed } from '../src/parser/parse.js';
+import { normalizeFeed, type NormalizedArticle } from '../src/processor/normalize.js';
+import { storeArticles } from '../src/storage/articles.js';
+import { benchDatabase, machine } from './lib/database.js';
+import { textGenerator } from './lib/random.js';
+
+const SIZES = (process.env.BENCH_INGEST_SIZES ?? '10000,1000000').split(',').map(Number);
+const ITEMS = Number(process.env.BENCH_INGEST_ITEMS ?? 2000);
+const PER_FEED = 50;
+
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+/** RSS documents of PER_FEED items each; a quarter of the items are edited copies of earlier ones (they must merge). */
+function makeFeeds(seed: number): string[] {
+  const gen = textGenerator(seed);
+  const stories: { title: string; paragraphs: string[] }[] = [];
+  const items: string[] = [];
+  for (let i = 0; i < ITEMS; i++) {
+    const copyOf = i > 20 && gen.random() < 0.25 ? stories[Math.floor(gen.random() * stories.length)] : undefined;
+    const story = copyOf
+      ? { title: `UPDATE 1-${copyOf.title}`, paragraphs: [...copyOf.paragraphs.slice(0, -1), 'ADVERTISEMENT'] }
+      : { title: gen.words(9), paragraphs: [gen.words(40), gen.words(45), gen.words(35), gen.words(30)] };
+    if (!copyOf) stories.push(story);
+    const html = story.paragraphs.map((p) => `<p>${p}</p>`).join('');
+    items.push(`<item><title>${escapeXml(story.title)}</title><link>https://outlet${i % 7}.example/${seed}/${i}</link><guid>${seed}-${i}</guid>` +
+      `<pubDate>${new Date(Date.UTC(2026, 10, 1) + i * 60_000).toUTCString()}</pubDate><description>${escapeXml(html)}</description></item>`);
+  }
+  const feeds: string[] = [];
+  for (let i = 0; i < items.length; i += PER_FEED) {
+    feeds.push(`<?xml version="1.0"?><rss version="2.0"><channel><title>Bench ${i}</title><link>https://bench.example/</link>${items.slice(i, i + PER_FEED).join('')}</channel></rss>`);
+  }
+  return feeds;
+}
+
+/** Bulk-inserts stored articles (with stories and 20 band keys each) up to `total`, in SQL, so 1 M takes minutes. */
+async function seedTo(db: Awaited<ReturnType<typeof benchDatabase>>['db'], from: number, total: number) {
+  // Loading 20 M band rows is far faster with the indexes built afterwards.
+  await db.execute(sql`alter table article_bands drop constraint article_bands_band_article_id_pk`);
+  await db.execute(sql`drop index article_bands_article_idx`);
+  for (let start = from + 1; start <= total; start += 100_000) {
+    const end = Math.min(total, start + 99_999);
+    await db.execute(sql`insert into stories (id, uid, title, link, lead_article_id, published_at, updated_at)
+      select g, 'urn:seed:' || g, 'seeded story ' || g, 'https://seed.example/' || g, g, now() - (g || ' seconds')::interval, now()
+      from generate_series(${start}::bigint, ${end}::bigint) g`);
+    await db.execute(sql`insert into articles (id, source_id, guid, url, canonical_url, title, text, published_at, content_hash, fingerprint, story_id)
+      select g, 'seed', 's' || g, 'https://seed.example/' || g, 'https://seed.example/' || g, 'seeded story ' || g,
+        repeat(md5(g::text) || ' ', 40), now() - (g || ' seconds')::interval, md5(g::text), md5(g::text), g
+      from generate_series(${start}::bigint, ${end}::bigint) g`);
+    await db.execute(sql`insert into article_bands (band, article_id)
+      select (b::bigint << 32) | (hashint8(g * 20 + b)::bigint & 4294967295), g
+      from generate_series(${start}::bigint, ${end}::bigint) g, generate_series(0, 19) b`);
+  }
+  await db.execute(sql`alter table article_bands add constraint article_bands_band_article_id_pk primary key (band, article_id)`);
+  await db.execute(sql`create index article_bands_article_idx on article_bands (article_id)`);
+  await db.execute(sql`select setval('stories_id_seq', ${total}::bigint), setval('articles_id_seq', ${total}::bigint)`);
+  await db.execute(sql`analyze`);
+}
+
+async function parseAll(feeds: string[]): Promise<{ ms: number; items: NormalizedArticle[][] }> {
+  const started = performance.now();
+  const parsed = [];
+  for (const xml of feeds) parsed.push(await parseFeed(xml));
+  const ms = performance.now() - started;
+  return { ms, items: parsed.map((feed) => normalizeFeed(feed, { feedUrl: 'https://bench.example/rss', now: new Date() })) };
+}
+
+async function main() {
+  console.log(`ingest benchmark — ${machine()}; ${ITEMS} new items per measurement, ${PER_FEED} per feed, real Postgres`);
+  const database = await benchDatabase('tributary_bench_ingest');
+  const { db } = database;
+  try {
+    await db.execute(sql`insert into sources (id, url) values ('seed', 'https://seed.example/'), ('bench', 'https://bench.example/')`);
+    let stored = 0;
+    const rows: string[][] = [];
+    const lookups: number[] = [];
+    for (const [round, size] of SIZES.entries()) {
+      const seedStarted = performance.now();
+      await seedTo(db, stored, size);
+      const seedSeconds = (performance.now() - seedStarted) / 1000;
+      stored = size;
+      const feeds = makeFeeds(1000 + round);
+      const parse = await parseAll(feeds);
+      const parseRate = ITEMS / (parse.ms / 1000);
+
+      // Near-duplicate lookup alone, on items not stored: the index probe plus verification of candidates.
+      const probe = parse.items.flat().slice(0, 300);
+      let started = performance.now();
+      for (const item of probe) await findStory(db, item, dedupKeys(item));
+      const lookupMs = (performance.now() - started) / probe.length;
+      lookups.push(lookupMs);
+
+      started = performance.now();
+      const pipeline = await parseAll(feeds);
+      let merged = 0;
+      for (const items of pipeline.items) merged += (await storeArticles(db, { id: 'bench', tags: [] }, items, [])).merged;
+      const ingestRate = ITEMS / ((performance.now() - started) / 1000);
+      stored += ITEMS;
+      rows.push([size.toLocaleString('en'), `${seedSeconds.toFixed(0)} s`, `${Math.round(parseRate)}`, `${Math.round(ingestRate)}`,
+        `${(ingestRate / parseRate * 100).toFixed(1)} %`, `${lookupMs.toFixed(2)} ms`, String(merged)]);
+    }
+    const header = ['stored before', 'seeding', 'parse-only items/s', 'ingest items/s', 'ingest/parse', 'near-dup lookup', 'merged'];
+    console.log(`| ${header.join(' | ')} |\n|${header.map(() => ' --- ').join('|')}|`);
+    for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+    if (lookups.length === 2) console.log(`near-dup lookup at ${SIZES[1]!.toLocaleString('en')} / at ${SIZES[0]!.toLocaleString('en')}: ${(lookups[1]! / lookups[0]!).toFixed(2)}×`);
+  } finally {
+    await database.close();
+  }
+}
+
+await main();
