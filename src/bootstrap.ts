@@ -21,6 +21,8 @@ export async function bootstrap(log: Logger = createLogger(readEnv().logLevel)):
   try {
     await database.migrate();
     await syncSources(database.db, loaded.config);
+    // Topic rows must exist before the first pass links stories to them; re-matching old stories comes later.
+    await syncTopics(database.db, loaded.config);
   } catch (err) {
     await database.close();
     throw err;

@@ -1,4 +1,4 @@
-import { eq, inArray, isNotNull, and, or, sql } from 'drizzle-orm';
+import { inArray, isNotNull, and, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { queryRows } from '../db/rows.js';
 import { articleBands, articles } from '../db/schema.js';
@@ -21,43 +21,106 @@ export interface DedupKeys {
 
 export function dedupKeys(article: Pick<NormalizedArticle, 'title' | 'text'>): DedupKeys {
   const print = fingerprint(article);
-  return { fingerprint: print, bands: print.body.size >= MIN_SHINGLES_FOR_BANDS ? bandKeys(minhash(print.body)) : [] };
+  return { fingerprint: print, bands: print.body.size >= MIN_SHINGLES_FOR_BANDS ? [...new Set(bandKeys(minhash(print.body)))] : [] };
 }
 
-const bigintArray = (keys: bigint[]) => `{${keys.join(',')}}`;
+export type Incoming = Pick<NormalizedArticle, 'canonicalUrl' | 'contentHash'> & { keys: DedupKeys };
+
+/** Where an incoming article goes: a stored story, or the story of an earlier article in the same batch. */
+export type Placement = { storyId: number } | { sameAs: number } | undefined;
+
+const textArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 
 /**
- * The story an incoming article belongs to, if one is stored. Exact layer: the same canonical URL or the same
- * normalized content. Near-duplicate layer: articles sharing a MinHash band (an index lookup), each verified by
- * shingle containment and headline agreement; the best verified match wins.
+ * Finds, for a batch of incoming articles, the story each belongs to. Exact layer: the same canonical URL or the same
+ * normalized content. Near-duplicate layer: articles sharing a MinHash band (one index lookup for the whole batch),
+ * each candidate verified by shingle containment and headline agreement; the best verified match wins. Articles of
+ * the batch are matched against each other too, so two copies arriving together still make one story.
  */
-export async function findStory(db: DbOrTx, article: NormalizedArticle, keys: DedupKeys): Promise<number | undefined> {
-  const sameKey = article.canonicalUrl
-    ? or(eq(articles.canonicalUrl, article.canonicalUrl), eq(articles.contentHash, article.contentHash))
-    : eq(articles.contentHash, article.contentHash);
-  const [exact] = await db.select({ storyId: articles.storyId }).from(articles)
-    .where(and(sameKey, isNotNull(articles.storyId))).orderBy(articles.publishedAt).limit(1);
-  if (exact?.storyId) return exact.storyId;
-  if (keys.bands.length === 0) return undefined;
-
-  const candidates = await queryRows<{ article_id: string | number }>(db, sql`
-    select article_id from ${articleBands} where band = any(${bigintArray(keys.bands)}::bigint[])
-    group by article_id order by count(*) desc, article_id limit ${MAX_CANDIDATES}`);
-  if (candidates.length === 0) return undefined;
-  const rows = await db.select({ title: articles.title, text: articles.text, storyId: articles.storyId }).from(articles)
-    .where(inArray(articles.id, candidates.map((c) => Number(c.article_id))));
-  let best: { storyId: number; score: number } | undefined;
-  for (const row of rows) {
-    if (row.storyId === null) continue;
-    const score = sameStory(keys.fingerprint, fingerprint(row));
-    if (score !== undefined && (!best || score > best.score)) best = { storyId: row.storyId, score };
+export async function placeArticles(db: DbOrTx, batch: Incoming[]): Promise<Placement[]> {
+  if (batch.length === 0) return [];
+  const urls = [...new Set(batch.map((a) => a.canonicalUrl).filter((u): u is string => Boolean(u)))];
+  const hashes = [...new Set(batch.map((a) => a.contentHash))];
+  const exactRows = await db.select({ canonicalUrl: articles.canonicalUrl, contentHash: articles.contentHash, storyId: articles.storyId })
+    .from(articles)
+    .where(and(isNotNull(articles.storyId), urls.length > 0
+      ? or(sql`${articles.canonicalUrl} = any(${textArray(urls)}::text[])`, sql`${articles.contentHash} = any(${textArray(hashes)}::text[])`)
+      : sql`${articles.contentHash} = any(${textArray(hashes)}::text[])`))
+    .orderBy(articles.publishedAt);
+  const byUrl = new Map<string, number>();
+  const byHash = new Map<string, number>();
+  for (const row of exactRows) {
+    if (row.canonicalUrl && !byUrl.has(row.canonicalUrl)) byUrl.set(row.canonicalUrl, row.storyId!);
+    if (!byHash.has(row.contentHash)) byHash.set(row.contentHash, row.storyId!);
   }
-  return best?.storyId;
+
+  const candidatesOf = await bandCandidates(db, batch);
+  const placements: Placement[] = [];
+  for (const [i, item] of batch.entries()) {
+    const exact = (item.canonicalUrl && byUrl.get(item.canonicalUrl)) || byHash.get(item.contentHash);
+    if (exact) {
+      placements.push({ storyId: exact });
+      continue;
+    }
+    let best: { placement: Placement; score: number } | undefined;
+    for (const candidate of candidatesOf[i]!) {
+      const score = sameStory(item.keys.fingerprint, candidate.print);
+      if (score !== undefined && (!best || score > best.score)) best = { placement: { storyId: candidate.storyId }, score };
+    }
+    // Earlier articles of this batch: same keys, or a verified near-duplicate sharing a band.
+    for (let j = 0; j < i && !best; j++) {
+      const other = batch[j]!;
+      const sameKey = (item.canonicalUrl && item.canonicalUrl === other.canonicalUrl) || item.contentHash === other.contentHash;
+      const shareBand = item.keys.bands.some((b) => other.keys.bands.includes(b));
+      const score = sameKey ? 1 : shareBand ? sameStory(item.keys.fingerprint, other.keys.fingerprint) : undefined;
+      if (score !== undefined) best = { placement: resolveSameAs(placements, j), score };
+    }
+    placements.push(best?.placement);
+  }
+  return placements;
 }
 
-/** Replaces an article's band keys (on insert and when its text changes). */
-export async function saveBands(db: DbOrTx, articleId: number, keys: DedupKeys): Promise<void> {
-  await db.delete(articleBands).where(eq(articleBands.articleId, articleId));
-  if (keys.bands.length === 0) return;
-  await db.insert(articleBands).values([...new Set(keys.bands)].map((band) => ({ band, articleId }))).onConflictDoNothing();
+/** A batch article that itself joined another article's story points at that story. */
+function resolveSameAs(placements: Placement[], index: number): Placement {
+  return placements[index] ?? { sameAs: index };
 }
+
+async function bandCandidates(db: DbOrTx, batch: Incoming[]): Promise<{ storyId: number; print: Fingerprint }[][]> {
+  const allBands = [...new Set(batch.flatMap((a) => a.keys.bands))];
+  if (allBands.length === 0) return batch.map(() => []);
+  const hits = await queryRows<{ band: string | bigint; article_id: string | number }>(db, sql`
+    select band, article_id from ${articleBands} where band = any(${`{${allBands.join(',')}}`}::bigint[])`);
+  const articlesByBand = new Map<string, number[]>();
+  for (const hit of hits) {
+    const key = String(hit.band);
+    const list = articlesByBand.get(key) ?? [];
+    list.push(Number(hit.article_id));
+    articlesByBand.set(key, list);
+  }
+  const wanted = batch.map((item) => {
+    const counts = new Map<number, number>();
+    for (const band of item.keys.bands) for (const id of articlesByBand.get(String(band)) ?? []) counts.set(id, (counts.get(id) ?? 0) + 1);
+    return [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, MAX_CANDIDATES).map(([id]) => id);
+  });
+  const ids = [...new Set(wanted.flat())];
+  if (ids.length === 0) return batch.map(() => []);
+  const rows = await db.select({ id: articles.id, title: articles.title, text: articles.text, storyId: articles.storyId })
+    .from(articles).where(and(inArray(articles.id, ids), isNotNull(articles.storyId)));
+  const prints = new Map(rows.map((r) => [r.id, { storyId: r.storyId!, print: fingerprint(r) }]));
+  return wanted.map((list) => list.map((id) => prints.get(id)).filter((c): c is { storyId: number; print: Fingerprint } => Boolean(c)));
+}
+
+/** The stored story one article belongs to (the batch lookup for a batch of one). */
+export async function findStory(db: DbOrTx, article: NormalizedArticle, keys: DedupKeys): Promise<number | undefined> {
+  const [placement] = await placeArticles(db, [{ canonicalUrl: article.canonicalUrl, contentHash: article.contentHash, keys }]);
+  return placement && 'storyId' in placement ? placement.storyId : undefined;
+}
+
+/** Replaces the band keys of some articles (on insert and when their text changes). */
+export async function saveBands(db: DbOrTx, entries: { articleId: number; keys: DedupKeys }[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.delete(articleBands).where(inArray(articleBands.articleId, entries.map((e) => e.articleId)));
+  const rows = entries.flatMap((e) => e.keys.bands.map((band) => ({ band, articleId: e.articleId })));
+  for (let i = 0; i < rows.length; i += 2000) await db.insert(articleBands).values(rows.slice(i, i + 2000)).onConflictDoNothing();
+}
+

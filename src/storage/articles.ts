@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { articles, sources, stories, storyTopics } from '../db/schema.js';
-import { dedupKeys, findStory, saveBands, type DbOrTx } from '../dedup/find-story.js';
+import { dedupKeys, placeArticles, saveBands, type DbOrTx } from '../dedup/find-story.js';
 import type { NormalizedArticle } from '../processor/normalize.js';
 import { sha256 } from '../processor/hash.js';
 import type { TopicMatcher } from '../topics/match.js';
@@ -44,6 +44,7 @@ export async function storeArticles(
         .where(and(eq(articles.sourceId, source.id), inArray(articles.guid, guids)));
       for (const row of rows) known.set(row.guid, row);
     }
+    const fresh: NormalizedArticle[] = [];
     for (const item of items) {
       const existing = known.get(item.guid);
       if (existing && existing.fingerprint === item.fingerprint) {
@@ -53,10 +54,12 @@ export async function storeArticles(
         if (existing.storyId !== null) await refreshStoryTopics(tx, existing.storyId, topics);
         result.updated++;
       } else {
-        const merged = await insertArticle(tx, source, item, topics);
-        result.added++;
-        if (merged) result.merged++;
+        fresh.push(item);
       }
+    }
+    for (let i = 0; i < fresh.length; i += 500) {
+      result.merged += await insertArticles(tx, source, fresh.slice(i, i + 500), topics);
+      result.added += Math.min(500, fresh.length - i);
     }
   });
   return result;
@@ -68,38 +71,58 @@ const articleValues = (item: NormalizedArticle) => ({
   publishedAt: item.publishedAt, updatedAt: item.updatedAt, contentHash: item.contentHash, fingerprint: item.fingerprint,
 });
 
-/** Returns true when the article joined an existing story. */
-async function insertArticle(tx: DbOrTx, source: SourceRef, item: NormalizedArticle, topics: readonly TopicMatcher[]) {
-  const keys = dedupKeys(item);
-  const storyId = await findStory(tx, item, keys);
-  if (storyId === undefined) {
-    const [story] = await tx.insert(stories).values({
-      uid: storyUid(source.id, item.guid), title: item.title, link: item.url, publishedAt: item.publishedAt,
-      updatedAt: item.updatedAt ?? item.publishedAt, search: searchVector(item.title, item.text),
-    }).returning({ id: stories.id });
-    const [article] = await tx.insert(articles)
-      .values({ sourceId: source.id, guid: item.guid, ...articleValues(item), storyId: story!.id })
-      .returning({ id: articles.id });
-    await tx.update(stories).set({ leadArticleId: article!.id }).where(eq(stories.id, story!.id));
-    await saveBands(tx, article!.id, keys);
-    const matched = topics.filter((t) => t.matches({ title: item.title, text: item.text, sourceId: source.id, sourceTags: source.tags }));
-    if (matched.length > 0) {
-      await tx.insert(storyTopics).values(matched.map((t) => ({ topicId: t.id, storyId: story!.id, publishedAt: item.publishedAt })))
-        .onConflictDoNothing();
-    }
-    return false;
+/**
+ * Inserts new articles in a few statements per batch: each joins the story it was placed in, or founds a new one.
+ * Returns how many joined a story that was already stored or founded earlier in the batch.
+ */
+async function insertArticles(tx: DbOrTx, source: SourceRef, batch: NormalizedArticle[], topics: readonly TopicMatcher[]): Promise<number> {
+  const keys = batch.map(dedupKeys);
+  const placements = await placeArticles(tx, batch.map((item, i) => ({ canonicalUrl: item.canonicalUrl, contentHash: item.contentHash, keys: keys[i]! })));
+  const founders = batch.map((_, i) => i).filter((i) => placements[i] === undefined);
+  const newStories = founders.length === 0 ? [] : await tx.insert(stories).values(founders.map((i) => {
+    const item = batch[i]!;
+    return { uid: storyUid(source.id, item.guid), title: item.title, link: item.url, publishedAt: item.publishedAt,
+      updatedAt: item.updatedAt ?? item.publishedAt, search: searchVector(item.title, item.text) };
+  })).returning({ id: stories.id, uid: stories.uid });
+  // RETURNING order is not promised: map rows back by their unique keys.
+  const storyByUid = new Map(newStories.map((row) => [row.uid, row.id]));
+  const foundedStory = new Map(founders.map((i) => [i, storyByUid.get(storyUid(source.id, batch[i]!.guid))!]));
+  const storyOf = (i: number): number => {
+    const placement = placements[i];
+    if (placement === undefined) return foundedStory.get(i)!;
+    return 'storyId' in placement ? placement.storyId : foundedStory.get(placement.sameAs)!;
+  };
+  const inserted = await tx.insert(articles)
+    .values(batch.map((item, i) => ({ sourceId: source.id, guid: item.guid, ...articleValues(item), storyId: storyOf(i) })))
+    .returning({ id: articles.id, guid: articles.guid });
+  const articleByGuid = new Map(inserted.map((row) => [row.guid, row.id]));
+  const articleId = (i: number) => articleByGuid.get(batch[i]!.guid)!;
+  await saveBands(tx, batch.map((_, i) => ({ articleId: articleId(i), keys: keys[i]! })));
+
+  const joined = new Set(batch.map((_, i) => i).filter((i) => placements[i] !== undefined).map(storyOf));
+  const solo = founders.filter((i) => !joined.has(storyOf(i)));
+  if (solo.length > 0) {
+    await tx.execute(sql`update ${stories} set lead_article_id = v.article_id
+      from (select unnest(${`{${solo.map(storyOf).join(',')}}`}::bigint[]) as story_id,
+                   unnest(${`{${solo.map(articleId).join(',')}}`}::bigint[]) as article_id) v
+      where ${stories.id} = v.story_id`);
+    const topicRows = solo.flatMap((i) => {
+      const item = batch[i]!;
+      return topics.filter((t) => t.matches({ title: item.title, text: item.text, sourceId: source.id, sourceTags: source.tags }))
+        .map((t) => ({ topicId: t.id, storyId: storyOf(i), publishedAt: item.publishedAt }));
+    });
+    if (topicRows.length > 0) await tx.insert(storyTopics).values(topicRows).onConflictDoNothing();
   }
-  const [article] = await tx.insert(articles).values({ sourceId: source.id, guid: item.guid, ...articleValues(item), storyId })
-    .returning({ id: articles.id });
-  await saveBands(tx, article!.id, keys);
-  await recomputeStory(tx, storyId);
-  await refreshStoryTopics(tx, storyId, topics);
-  return true;
+  for (const storyId of joined) {
+    await recomputeStory(tx, storyId);
+    await refreshStoryTopics(tx, storyId, topics);
+  }
+  return batch.length - founders.length;
 }
 
 async function updateArticle(tx: DbOrTx, id: number, storyId: number | null, item: NormalizedArticle) {
   await tx.update(articles).set({ ...articleValues(item), changedAt: new Date() }).where(eq(articles.id, id));
-  await saveBands(tx, id, dedupKeys(item));
+  await saveBands(tx, [{ articleId: id, keys: dedupKeys(item) }]);
   if (storyId !== null) await recomputeStory(tx, storyId, new Date());
 }
 

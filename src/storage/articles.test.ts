@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { count } from 'drizzle-orm';
+import { original, wireCopy, trimmedCopy } from '../../test/fixtures/dedup/pairs.js';
+import { GROUPS } from '../../test/fixtures/dedup/stories.js';
+import { testDatabases } from '../../test/helpers/database.js';
+import type { Database } from '../db/client.js';
+import { articleBands, articles, sources, stories, topics as topicTable } from '../db/schema.js';
+import { normalizeItem } from '../processor/normalize.js';
+import { compileTopic } from '../topics/match.js';
+import { storeArticles } from './articles.js';
+
+const [[airDefence, membership], [starship]] = GROUPS as [[typeof GROUPS[0][0], typeof GROUPS[0][1]], [typeof GROUPS[1][0]]];
+const now = new Date('2026-11-20T00:00:00Z');
+const item = (guid: string, copy: { title: string; html: string }, date: string) =>
+  normalizeItem({ guid, title: copy.title, content: copy.html, link: `https://outlet.example/${guid}`, published: date, categories: [], enclosures: [] },
+    {}, { feedUrl: 'https://outlet.example/rss', now });
+const topics = [compileTopic({ id: 'nato', include: ['NATO'], exclude: [] })];
+
+describe.each(testDatabases())('storeArticles on $name', (testDb) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await testDb.open();
+    await database.db.insert(sources).values([{ id: 'a', url: 'https://a.example/' }, { id: 'b', url: 'https://b.example/' }]);
+    await database.db.insert(topicTable).values({ id: 'nato', title: 'NATO', definitionHash: 'x' });
+  });
+  afterAll(async () => database?.close());
+
+  it('makes one story of copies arriving in the same batch, and keeps different reports apart', async () => {
+    const result = await storeArticles(database.db, { id: 'a', tags: [] }, [
+      item('1', original(airDefence), '2026-11-05T09:00:00Z'),
+      item('2', wireCopy(airDefence), '2026-11-05T10:00:00Z'),
+      item('3', original(membership), '2026-11-12T09:00:00Z'),
+      item('4', original(starship), '2026-11-06T09:00:00Z'),
+    ], topics);
+    expect(result).toEqual({ added: 4, updated: 0, unchanged: 0, merged: 1 });
+    const rows = await database.db.select({ title: stories.title, count: stories.articleCount }).from(stories).orderBy(stories.publishedAt);
+    expect(rows).toEqual([
+      { title: airDefence.title, count: 2 },
+      { title: starship.title, count: 1 },
+      { title: membership.title, count: 1 },
+    ]);
+  });
+
+  it('joins a later copy from another source to the stored story, and stores nothing twice', async () => {
+    const result = await storeArticles(database.db, { id: 'b', tags: [] }, [item('x', trimmedCopy(airDefence), '2026-11-05T11:00:00Z')], topics);
+    expect(result).toMatchObject({ added: 1, merged: 1 });
+    const [{ value: storyCount }] = await database.db.select({ value: count() }).from(stories) as [{ value: number }];
+    expect(Number(storyCount)).toBe(3);
+    const again = await storeArticles(database.db, { id: 'b', tags: [] }, [item('x', trimmedCopy(airDefence), '2026-11-05T11:00:00Z')], topics);
+    expect(again).toEqual({ added: 0, updated: 0, unchanged: 1, merged: 0 });
+    const [{ value: bandRows }] = await database.db.select({ value: count() }).from(articleBands) as [{ value: number }];
+    const [{ value: articleRows }] = await database.db.select({ value: count() }).from(articles) as [{ value: number }];
+    expect(Number(articleRows)).toBe(5);
+    expect(Number(bandRows)).toBeGreaterThanOrEqual(5 * 15);
+  });
+});
