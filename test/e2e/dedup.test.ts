@@ -59,8 +59,8 @@ output: { baseUrl: "http://feeds.test" }
     app = buildServer(() => ctx);
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    // Sources one at a time, oldest outlet first, as a real schedule would interleave them.
-    for (const id of ['agency', 'spacewar', 'defense-daily', 'esm']) await runPass(ctx, { ids: [id] });
+    // All four at once: their transactions run concurrently on the server, and must still make one story.
+    await runPass(ctx, { force: true });
   });
 
   afterAll(async () => {
