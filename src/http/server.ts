@@ -1,15 +1,24 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../worker/context.js';
+import { readDataVersion } from '../storage/data-version.js';
+import { FeedCache } from './feed-cache.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { registerStatusPage } from './routes/status-page.js';
 
 /** The HTTP face: feeds, status page, API and health. `ctx` is a getter so a config reload takes effect at once. */
-export function buildServer(ctx: () => AppContext): FastifyInstance {
+export interface ServerOptions {
+  /** How long the data version (and so a cached feed) may be trusted without asking the database; 0 in tests. */
+  versionTtlMs?: number;
+}
+
+export function buildServer(ctx: () => AppContext, options: ServerOptions = {}): FastifyInstance {
   const app = Fastify({ loggerInstance: ctx().log.child({ component: 'http' }) as FastifyBaseLogger, disableRequestLogging: true });
   registerHealthRoutes(app, ctx);
-  registerFeedRoutes(app, ctx);
+  // One cache per server; the version is read from the database of the current context.
+  const cache = new FeedCache(() => readDataVersion(ctx().database.db), 500, options.versionTtlMs ?? 1000);
+  registerFeedRoutes(app, ctx, cache);
   registerSourceRoutes(app, ctx);
   registerStatusPage(app, ctx);
   app.setNotFoundHandler((request, reply) => reply.code(404).type('text/plain; charset=utf-8').send(`Not found: ${request.url}\n`));

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { articles, sources, stories, storyTopics } from '../db/schema.js';
 import { dedupKeys, placeArticles, saveBands, type DbOrTx } from '../dedup/find-story.js';
 import type { NormalizedArticle } from '../processor/normalize.js';
+import { bumpDataVersion } from './data-version.js';
 import { sha256 } from '../processor/hash.js';
 import type { TopicMatcher } from '../topics/match.js';
 
@@ -67,6 +68,7 @@ export async function storeArticles(
       result.merged += await insertArticles(tx, source, fresh.slice(i, i + 500), topics);
       result.added += Math.min(500, fresh.length - i);
     }
+    if (result.added + result.updated > 0) await bumpDataVersion(tx);
   });
   return result;
 }

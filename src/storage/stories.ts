@@ -17,7 +17,11 @@ export interface StoryQuery {
 export interface Outlet {
   sourceId: string;
   name: string;
+  /** The outlet's article. */
   url: string | null;
+  /** The outlet's feed and site, for RSS/Atom <source>. */
+  feedUrl: string;
+  siteUrl: string | null;
 }
 
 /** A story as readers see it: the lead article's content plus every outlet that carried it. */
@@ -67,6 +71,7 @@ export async function queryStories(db: Db, query: StoryQuery): Promise<StoryView
       summaryHtml: articles.summaryHtml, contentHtml: articles.contentHtml, text: articles.text, categories: articles.categories,
       enclosures: articles.enclosures, publishedAt: articles.publishedAt,
       sourceName: sql<string>`coalesce(${sources.name}, ${sources.feedTitle}, ${sources.id})`,
+      feedUrl: sources.url, siteUrl: sources.siteUrl,
     })
     .from(articles)
     .innerJoin(sources, eq(sources.id, articles.sourceId))
@@ -78,7 +83,9 @@ export async function queryStories(db: Db, query: StoryQuery): Promise<StoryView
     const own = members.filter((m) => m.storyId === story.id);
     const lead = own.find((m) => m.id === story.leadArticleId) ?? own[0];
     const outlets = new Map<string, Outlet>();
-    for (const m of own) if (!outlets.has(m.sourceId)) outlets.set(m.sourceId, { sourceId: m.sourceId, name: m.sourceName, url: m.url });
+    for (const m of own) if (!outlets.has(m.sourceId)) outlets.set(m.sourceId, {
+      sourceId: m.sourceId, name: m.sourceName, url: m.url, feedUrl: m.feedUrl, siteUrl: m.siteUrl,
+    });
     return {
       id: story.id,
       uid: story.uid,

@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import { articles, sources, stories, storyTopics, topics } from '../db/schema.js';
 import { sha256 } from '../processor/hash.js';
 import { compileTopic } from '../topics/match.js';
+import { bumpDataVersion } from './data-version.js';
 
 const definitionHash = (t: TopicConfig) =>
   sha256(JSON.stringify({ include: t.include, exclude: t.exclude, tags: t.tags ?? null, sources: t.sources ?? null }));
@@ -50,5 +51,6 @@ export async function reevaluateTopic(db: Db, topic: TopicConfig, batchSize = 50
     matched += hits.length;
   }
   await db.update(topics).set({ evaluatedHash: hash }).where(eq(topics.id, topic.id));
+  await bumpDataVersion(db);
   return matched;
 }

@@ -87,6 +87,6 @@ describe('tributary CLI', () => {
       } finally {
         await fresh?.drop();
       }
-    });
+    }, 180_000);
   }
 });

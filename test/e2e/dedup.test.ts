@@ -56,7 +56,7 @@ sources:
   - { id: esm, name: Europe Security Monitor, url: "${feeds.url}/feed.json" }
 output: { baseUrl: "http://feeds.test" }
 `, database);
-    app = buildServer(() => ctx);
+    app = buildServer(() => ctx, { versionTtlMs: 0 });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     // All four at once: their transactions run concurrently on the server, and must still make one story.

@@ -62,7 +62,7 @@ topics:
     tags: [space]
 output: { baseUrl: "http://feeds.test", limit: 50 }
 `, database);
-    app = buildServer(() => ctx);
+    app = buildServer(() => ctx, { versionTtlMs: 0 });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });

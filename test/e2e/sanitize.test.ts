@@ -39,7 +39,7 @@ sources:
 output: { baseUrl: "http://feeds.test" }
 `, database);
     await runPass(ctx, { force: true });
-    app = buildServer(() => ctx);
+    app = buildServer(() => ctx, { versionTtlMs: 0 });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });

@@ -1,7 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../worker/context.js';
 import { queryStories, type StoryQuery } from '../../storage/stories.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+import type { CachedFeed, FeedCache } from '../feed-cache.js';
 import { CONTENT_TYPES, renderFeed, type FeedFormat } from '../render/feed.js';
 
 const MAX_LIMIT = 200;
@@ -33,7 +35,25 @@ function pageUrls(baseUrl: string, name: string, params: URLSearchParams): Recor
   return { rss: url('rss'), atom: url('atom'), json: url('json') };
 }
 
-export function registerFeedRoutes(app: FastifyInstance, ctx: () => AppContext): void {
+/** Output depends on the config too (titles, base URL, topics): key cached bodies on it. */
+const configKeys = new WeakMap<object, string>();
+function configKey(config: AppContext['config']): string {
+  let key = configKeys.get(config);
+  if (!key) {
+    key = createHash('sha1').update(JSON.stringify({ output: config.output, topics: config.topics })).digest('base64url');
+    configKeys.set(config, key);
+  }
+  return key;
+}
+
+function notModified(request: FastifyRequest, etag: string, version: number): boolean {
+  const ifNoneMatch = request.headers['if-none-match'];
+  if (ifNoneMatch) return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*');
+  const ifModifiedSince = Date.parse(request.headers['if-modified-since'] ?? '');
+  return Number.isFinite(ifModifiedSince) && Math.floor(version / 1000) * 1000 <= ifModifiedSince;
+}
+
+export function registerFeedRoutes(app: FastifyInstance, ctx: () => AppContext, cache: FeedCache): void {
   app.get<{ Params: { file: string } }>('/feeds/:file', async (request, reply) => {
     const { config, database } = ctx();
     const match = /^([a-z0-9-]+)\.(rss|atom|json)$/.exec(request.params.file);
@@ -49,24 +69,44 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: () => AppContext):
       if (err instanceof BadRequest) return reply.code(400).type('text/plain; charset=utf-8').send(`${err.message}\n`);
       throw err;
     }
-    const stories = await queryStories(database.db, { ...query, topic: topic?.id });
-    const params = new URLSearchParams(request.query as Record<string, string>);
-    const selfUrls = pageUrls(config.output.baseUrl, match[1]!, params);
-    let nextUrl: Record<FeedFormat, string> | undefined;
-    const last = stories.at(-1);
-    if (last && stories.length === query.limit) {
-      const next = new URLSearchParams(params);
-      next.set('before', encodeCursor(last.publishedAt, last.id));
-      nextUrl = pageUrls(config.output.baseUrl, match[1]!, next);
+    const key = `${configKey(config)} ${request.url}`;
+    let entry: CachedFeed;
+    try {
+      const version = await cache.currentVersion();
+      entry = cache.get(key, version) ?? cache.set(key, version, await render(), CONTENT_TYPES[format]);
+    } catch (err) {
+      // The database is unreachable: serve what was rendered before, or ask the reader to come back.
+      const stale = cache.peek(key);
+      if (!stale) {
+        request.log.warn({ err: (err as Error).message }, 'feed unavailable: database unreachable');
+        return reply.code(503).header('retry-after', '30').type('text/plain; charset=utf-8').send('Feed temporarily unavailable\n');
+      }
+      entry = stale;
     }
-    const body = renderFeed(format, {
-      id: match[1]!,
-      title: topic ? `${config.output.title}: ${topic.title ?? topic.id}` : config.output.title,
-      description: topic?.description ?? config.output.description,
-      baseUrl: config.output.baseUrl,
-      selfUrls,
-      nextUrl,
-    }, stories);
-    return reply.type(CONTENT_TYPES[format]).header('cache-control', 'public, max-age=60').send(body);
+    reply.header('etag', entry.etag).header('last-modified', new Date(entry.version).toUTCString())
+      .header('cache-control', 'public, max-age=60');
+    if (notModified(request, entry.etag, entry.version)) return reply.code(304).send();
+    return reply.type(entry.contentType).send(entry.body);
+
+    async function render(): Promise<string> {
+      const stories = await queryStories(database.db, { ...query, topic: topic?.id });
+      const params = new URLSearchParams(request.query as Record<string, string>);
+      const selfUrls = pageUrls(config.output.baseUrl, match![1]!, params);
+      let nextUrl: Record<FeedFormat, string> | undefined;
+      const last = stories.at(-1);
+      if (last && stories.length === query.limit) {
+        const next = new URLSearchParams(params);
+        next.set('before', encodeCursor(last.publishedAt, last.id));
+        nextUrl = pageUrls(config.output.baseUrl, match![1]!, next);
+      }
+      return renderFeed(format, {
+        id: match![1]!,
+        title: topic ? `${config.output.title}: ${topic.title ?? topic.id}` : config.output.title,
+        description: topic?.description ?? config.output.description,
+        baseUrl: config.output.baseUrl,
+        selfUrls,
+        nextUrl,
+      }, stories);
+    }
   });
 }
