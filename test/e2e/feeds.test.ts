@@ -53,7 +53,7 @@ output: { baseUrl: "http://feeds.test", limit: 4 }
   const local = (url: string) => url.replace('http://feeds.test', base);
 
   it('pages through every entry exactly once, following next links in each format', async () => {
-    const parser = new Parser({ customFields: { feed: [['atom:link', 'atomLinks', { keepArray: true }], ['link', 'links', { keepArray: true }]] } });
+    const parser = new Parser();
     for (const format of ['json', 'atom', 'rss'] as const) {
       const seen: string[] = [];
       let url: string | undefined = `${base}/feeds/all.${format}`;

@@ -1,4 +1,0 @@
-import { renderFeed } from './src/http/render/feed.js';
-const story = { id: 1, uid: 'urn:tributary:story:abc', title: 'T <x>', link: 'https://a.example/1', publishedAt: new Date(), updatedAt: new Date(), author: 'Ann', summaryHtml: null, contentHtml: '<p>hi</p>', text: 'hi', categories: ['Cat'], enclosures: [{ url: 'https://a.example/a.mp3', type: 'audio/mpeg', length: 10 }], topics: ['defense'], outlets: [{ sourceId: 's', name: 'Src & Co', url: 'https://a.example/1', feedUrl: 'https://a.example/rss', siteUrl: 'https://a.example/' }] };
-const meta = { id: 'all', title: 'X', baseUrl: 'http://h', selfUrls: { rss: 'http://h/feeds/all.rss', atom: 'http://h/feeds/all.atom', json: 'http://h/feeds/all.json' }, nextUrl: { rss: 'http://h/feeds/all.rss?before=x', atom: 'http://h/feeds/all.atom?before=x', json: 'http://h/feeds/all.json?before=x' } };
-for (const f of ['rss', 'atom'] as const) console.log(renderFeed(f, meta, [story]));
