@@ -4,6 +4,7 @@ import { ConfigInvalidError } from './bootstrap.js';
 import { checkCommand } from './commands/check.js';
 import { fetchCommand } from './commands/fetch.js';
 import { migrateCommand } from './commands/migrate.js';
+import { opmlCommand } from './commands/opml.js';
 import { serveCommand } from './commands/serve.js';
 import { sourcesCommand } from './commands/sources.js';
 
@@ -41,8 +42,7 @@ async function main(argv: string[]): Promise<number> {
     case 'sources':
       return sourcesCommand();
     case 'opml':
-      console.error('tributary opml: not built yet');
-      return 2;
+      return opmlCommand(rest);
     case 'help':
     case '--help':
     case '-h':

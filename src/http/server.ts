@@ -4,6 +4,7 @@ import { readDataVersion } from '../storage/data-version.js';
 import { FeedCache } from './feed-cache.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerOpmlRoute } from './routes/opml.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { registerStatusPage } from './routes/status-page.js';
 
@@ -20,6 +21,7 @@ export function buildServer(ctx: () => AppContext, options: ServerOptions = {}):
   const cache = new FeedCache(() => readDataVersion(ctx().database.db), 500, options.versionTtlMs ?? 1000);
   registerFeedRoutes(app, ctx, cache);
   registerSourceRoutes(app, ctx);
+  registerOpmlRoute(app, ctx);
   registerStatusPage(app, ctx);
   app.setNotFoundHandler((request, reply) => reply.code(404).type('text/plain; charset=utf-8').send(`Not found: ${request.url}\n`));
   app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {

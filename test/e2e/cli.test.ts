@@ -69,6 +69,20 @@ describe('tributary CLI', () => {
     expect(result.stderr).toContain('refusing to start');
   });
 
+  it('opml import adds feeds to the config, export lists them', async () => {
+    const config = join(dir, 'opml.yaml');
+    writeFileSync(config, '# comment kept\nsources:\n  - id: ok\n    url: "' + feeds.url + '/ok.xml"\n');
+    const opml = join(dir, 'in.opml');
+    writeFileSync(opml, '<opml version="2.0"><body><outline text="Tech"><outline text="Example News" xmlUrl="https://news.example/rss"/></outline></body></opml>');
+    const imported = await tributary(['opml', 'import', opml], { CONFIG: config });
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain('added 1 source(s): example-news');
+    expect((await tributary(['check'], { CONFIG: config })).stdout).toContain('OK (2 sources');
+    const exported = await tributary(['opml', 'export'], { CONFIG: config, DATA_DIR: join(dir, 'opml-data') });
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toMatch(/<outline [^>]*xmlUrl="https:\/\/news\.example\/rss" category="\/tech"\/>/);
+  }, 120_000);
+
   for (const database of ['pglite', 'postgres'] as const) {
     it.skipIf(database === 'postgres' && !process.env.TEST_DATABASE_URL)(`migrate, fetch and sources work on ${database}`, async () => {
       const fresh = database === 'postgres' ? await freshPostgresUrl(process.env.TEST_DATABASE_URL!) : undefined;

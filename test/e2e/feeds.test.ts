@@ -92,6 +92,15 @@ output: { baseUrl: "http://feeds.test", limit: 4 }
     expect(JSON.stringify(json)).not.toContain('tributary-source-');
   });
 
+  it('serves the sources as OPML', async () => {
+    const response = await fetch(`${base}/opml`);
+    expect(response.headers.get('content-type')).toBe('text/x-opml; charset=utf-8');
+    const body = await response.text();
+    expect(body).toContain(`xmlUrl="${feeds.url}/rss2.xml"`);
+    expect(body).toMatch(/text="Orbital Wire"[^>]*category="\/defense"/);
+    expect(body).toMatch(/text="Launch Log"[^>]*htmlUrl="https:\/\/launchlog\.example\.org\/"/);
+  });
+
   it('searches title and text, combined with topic, source and tag', async () => {
     const titles = async (query: string) =>
       ((await (await fetch(`${base}/feeds/${query}`)).json()) as { items: { title: string }[] }).items.map((i) => i.title).sort();
