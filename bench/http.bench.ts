@@ -1,0 +1,80 @@
+// Feed serving under load, with many articles stored on the real Postgres server: requests/s and p99 for the merged
+// feed, a topic feed, conditional requests (304), uncached renders and a full-text search, next to a node:http
+// server sending the same bytes from memory, measured in the same run by autocannon in a separate process.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
+import { parseConfig } from '../src/config/load.js';
+import { buildServer } from '../src/http/server.js';
+import { silentLogger } from '../src/log.js';
+import { bumpDataVersion } from '../src/storage/data-version.js';
+import { syncTopics } from '../src/storage/topics.js';
+import { createContext } from '../src/worker/context.js';
+import { benchDatabase, machine } from './lib/database.js';
+import { seedTo } from './lib/seed.js';
+
+const ARTICLES = Number(process.env.BENCH_HTTP_ARTICLES ?? 1_000_000);
+const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
+const CONNECTIONS = 32;
+
+interface Load { requestsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number }
+
+/** Runs the load generator as a child process; asynchronously, since the servers under test live in this one. */
+async function load(url: string, extra: { headers?: Record<string, string>; vary?: boolean } = {}): Promise<Load> {
+  const { stdout: out } = await promisify(execFile)(process.execPath, ['--import', 'tsx', new URL('./lib/load.ts', import.meta.url).pathname,
+    JSON.stringify({ url, seconds: SECONDS, connections: CONNECTIONS, ...extra })], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as Load;
+}
+
+async function main() {
+  console.log(`http benchmark — ${machine()}; ${ARTICLES.toLocaleString('en')} articles on real Postgres, ${CONNECTIONS} connections, ${SECONDS} s per row`);
+  const database = await benchDatabase('tributary_bench_http');
+  try {
+    const { db } = database;
+    await db.execute(sql`insert into sources (id, url) values ('seed', 'https://seed.example/')`);
+    await seedTo(db, 0, ARTICLES);
+    // Searchable text for every story, one story in a thousand about hypersonic missiles, one in ten in the topic.
+    await db.execute(sql`update stories set title = 'Hypersonic missile test ' || id where id % 1000 = 0`);
+    await db.execute(sql`update stories set search = to_tsvector('english', title)`);
+    const parsed = parseConfig(`sources:\n  - { id: seed, url: "https://seed.example/" }\ntopics:\n  - { id: defense, include: [missile] }\noutput: { baseUrl: "http://bench.test" }\n`, 'bench.yaml');
+    if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+    await syncTopics(db, parsed.config);
+    await db.execute(sql`insert into story_topics (topic_id, story_id, published_at) select 'defense', id, published_at from stories where id % 10 = 0`);
+    await db.execute(sql`vacuum analyze`);
+    await bumpDataVersion(db);
+
+    const ctx = createContext({ config: parsed.config, configPath: 'bench.yaml', database, log: silentLogger() });
+    const app = buildServer(() => ctx);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const feed = await fetch(`${base}/feeds/all.rss`);
+    const bytes = Buffer.from(await feed.arrayBuffer());
+    const etag = feed.headers.get('etag')!;
+    const staticServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' }).end(bytes));
+    await new Promise<void>((resolve) => staticServer.listen(0, '127.0.0.1', resolve));
+    const staticUrl = `http://127.0.0.1:${(staticServer.address() as AddressInfo).port}/`;
+
+    const rows: [string, Load][] = [];
+    rows.push(['static node:http, same bytes', await load(staticUrl)]);
+    rows.push(['/feeds/all.rss (cached)', await load(`${base}/feeds/all.rss`)]);
+    rows.push(['/feeds/defense.atom (cached)', await load(`${base}/feeds/defense.atom`)]);
+    rows.push(['/feeds/all.rss If-None-Match → 304', await load(`${base}/feeds/all.rss`, { headers: { 'if-none-match': etag } })]);
+    rows.push(['/feeds/all.rss uncached render', await load(`${base}/feeds/all.rss`, { vary: true })]);
+    rows.push(['/feeds/all.json?q=hypersonic uncached', await load(`${base}/feeds/all.json?q=hypersonic`, { vary: true })]);
+    await app.close();
+    staticServer.close();
+
+    const baseline = rows[0]![1].requestsPerSecond;
+    console.log(`feed body: ${bytes.length.toLocaleString('en')} bytes (50 entries)`);
+    console.log('| request | req/s | p50 ms | p99 ms | vs static | non-2xx |\n| --- | --- | --- | --- | --- | --- |');
+    for (const [label, r] of rows) {
+      console.log(`| ${label} | ${Math.round(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${(r.requestsPerSecond / baseline).toFixed(2)}× | ${r.non2xx + r.errors} |`);
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+await main();
