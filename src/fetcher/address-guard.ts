@@ -17,8 +17,8 @@ export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return blocked.check(address, 'ipv4');
   if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return blocked.check(mapped[1]!, 'ipv4');
+    // IPv4-mapped addresses (::ffff:127.0.0.1, ::ffff:7f00:1) reach IPv4 hosts: a feed has no business using them.
+    if (/^(::|(0{1,4}:){5})ffff:/i.test(address)) return true;
     return blocked.check(address, 'ipv6');
   }
   return true;

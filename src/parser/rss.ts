@@ -51,6 +51,28 @@ function categories(item: RawItem): string[] {
   return raw.map(text).filter((c): c is string => Boolean(c));
 }
 
+const attribute = (tag: string, name: string) => new RegExp(`\\s${name}\\s*=\\s*["']([^"']*)["']`).exec(tag)?.[1];
+
+/**
+ * xml:base in effect for each item (rss-parser drops it): the feed's, refined by the item element's own. Read from the
+ * opening tags in document order; if their count does not match the items (a tag inside CDATA), only the feed's is used.
+ */
+function xmlBases(xml: string, format: FeedFormat, count: number): (string | undefined)[] {
+  const root = /<(feed|rss|rdf:RDF)\b[^>]*>/.exec(xml)?.[0];
+  const feedBase = root ? attribute(root, 'xml:base') : undefined;
+  const tags = xml.match(format === 'atom' ? /<entry\b[^>]*>/g : /<item\b[^>]*>/g) ?? [];
+  const own = tags.length === count ? tags.map((tag) => attribute(tag, 'xml:base')) : [];
+  return Array.from({ length: count }, (_, i) => {
+    const base = own[i];
+    if (!base) return feedBase;
+    try {
+      return new URL(base, feedBase).href;
+    } catch {
+      return feedBase ?? base;
+    }
+  });
+}
+
 function detectFormat(xml: string): FeedFormat {
   const head = xml.slice(0, 4096);
   if (/<feed[\s>]/.test(head)) return 'atom';
@@ -66,7 +88,9 @@ export async function parseXmlFeed(xml: string): Promise<ParsedFeed> {
   } catch (err) {
     throw new NotAFeedError(`not a well-formed feed: ${(err as Error).message.split('\n')[0]}`);
   }
-  const items: ParsedItem[] = (feed.items ?? []).map((item) => ({
+  const format = detectFormat(xml);
+  const bases = xmlBases(xml, format, (feed.items ?? []).length);
+  const items: ParsedItem[] = (feed.items ?? []).map((item, i) => ({
     guid: text(item.guid) ?? text(item.id),
     link: text(item.link),
     title: text(item.title),
@@ -77,6 +101,7 @@ export async function parseXmlFeed(xml: string): Promise<ParsedFeed> {
     updated: text(item.updated),
     categories: categories(item),
     enclosures: enclosures(item),
+    base: bases[i],
   }));
-  return { format: detectFormat(xml), title: text(feed.title), link: text(feed.link), ttlMinutes: ttlMinutes(feed), items };
+  return { format, title: text(feed.title), link: text(feed.link), ttlMinutes: ttlMinutes(feed), items };
 }

@@ -43,6 +43,8 @@ ${item('loopback', `http://127.0.0.1:${port}/secret-1`)}
 ${item('ipv6-loopback', `http://[::1]:${port}/secret-2`)}
 ${item('private', 'http://10.0.0.1/secret-3')}
 ${item('metadata', 'http://169.254.169.254/latest/meta-data/')}
+${item('mapped', `http://[::ffff:127.0.0.1]:${port}/secret-7`)}
+${item('decimal', `http://2130706433:${port}/secret-8`)}
 ${item('redirect-literal', `http://redirector.test:${port}/go-literal`)}
 ${item('redirect-name', `http://redirector.test:${port}/go-name`)}
 ${item('public', `http://redirector.test:${port}/article`)}
@@ -53,7 +55,7 @@ ${item('intranet', `http://127.0.0.1:${port}/intranet-article`)}</channel></rss>
     server.routes.set('/go-name', { status: 302, headers: { location: `http://sneaky.test:${port}/secret-6` } });
     server.routes.set('/article', { headers: { 'content-type': 'text/html' }, body: PAGE('The public article body is fetched in full.') });
     server.routes.set('/intranet-article', { headers: { 'content-type': 'text/html' }, body: PAGE('An intranet article the operator allowed.') });
-    for (const path of ['/secret-1', '/secret-2', '/secret-5', '/secret-6']) server.routes.set(path, { body: PAGE('SECRET') });
+    for (const path of ['/secret-1', '/secret-2', '/secret-5', '/secret-6', '/secret-7', '/secret-8']) server.routes.set(path, { body: PAGE('SECRET') });
 
     database = await testDb.open();
     ctx = await contextFromYaml(`
@@ -70,7 +72,7 @@ sources:
   });
 
   it('never requests private, loopback or link-local article links, nor follows redirects there', () => {
-    for (const path of ['/secret-1', '/secret-2', '/secret-5', '/secret-6']) expect(server.hits.get(path) ?? 0, path).toBe(0);
+    for (const path of ['/secret-1', '/secret-2', '/secret-5', '/secret-6', '/secret-7', '/secret-8']) expect(server.hits.get(path) ?? 0, path).toBe(0);
     expect(server.hits.get('/go-literal')).toBe(1);
     expect(server.hits.get('/go-name')).toBe(1);
   });
@@ -79,7 +81,7 @@ sources:
     const rows = await database.db.select({ guid: articles.guid, text: articles.text, html: articles.contentHtml })
       .from(articles).where(eq(articles.sourceId, 'untrusted'));
     const byGuid = Object.fromEntries(rows.map((r) => [r.guid, r]));
-    expect(Object.keys(byGuid).sort()).toEqual(['ipv6-loopback', 'loopback', 'metadata', 'private', 'public', 'redirect-literal', 'redirect-name']);
+    expect(Object.keys(byGuid).sort()).toEqual(['decimal', 'ipv6-loopback', 'loopback', 'mapped', 'metadata', 'private', 'public', 'redirect-literal', 'redirect-name']);
     expect(byGuid.loopback!.text).toBe('Short excerpt loopback.');
     expect(byGuid.metadata!.text).toBe('Short excerpt metadata.');
     expect(byGuid.public!.text).toMatch(/^The public article body is fetched in full\.\nThe second paragraph/);
