@@ -7,36 +7,12 @@ import { parseFeed } from '../src/parser/parse.js';
 import { normalizeFeed, type NormalizedArticle } from '../src/processor/normalize.js';
 import { storeArticles } from '../src/storage/articles.js';
 import { benchDatabase, machine } from './lib/database.js';
-import { textGenerator } from './lib/random.js';
+import { makeFeeds } from './lib/feeds.js';
 import { seedTo } from './lib/seed.js';
 
 const SIZES = (process.env.BENCH_INGEST_SIZES ?? '10000,1000000').split(',').map(Number);
 const ITEMS = Number(process.env.BENCH_INGEST_ITEMS ?? 2000);
 const PER_FEED = 50;
-
-const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-
-/** RSS documents of PER_FEED items each; a quarter of the items are edited copies of earlier ones (they must merge). */
-function makeFeeds(seed: number): string[] {
-  const gen = textGenerator(seed);
-  const stories: { title: string; paragraphs: string[] }[] = [];
-  const items: string[] = [];
-  for (let i = 0; i < ITEMS; i++) {
-    const copyOf = i > 20 && gen.random() < 0.25 ? stories[Math.floor(gen.random() * stories.length)] : undefined;
-    const story = copyOf
-      ? { title: `UPDATE 1-${copyOf.title}`, paragraphs: [...copyOf.paragraphs.slice(0, -1), 'ADVERTISEMENT'] }
-      : { title: gen.words(9), paragraphs: [gen.words(40), gen.words(45), gen.words(35), gen.words(30)] };
-    if (!copyOf) stories.push(story);
-    const html = story.paragraphs.map((p) => `<p>${p}</p>`).join('');
-    items.push(`<item><title>${escapeXml(story.title)}</title><link>https://outlet${i % 7}.example/${seed}/${i}</link><guid>${seed}-${i}</guid>` +
-      `<pubDate>${new Date(Date.UTC(2026, 10, 1) + i * 60_000).toUTCString()}</pubDate><description>${escapeXml(html)}</description></item>`);
-  }
-  const feeds: string[] = [];
-  for (let i = 0; i < items.length; i += PER_FEED) {
-    feeds.push(`<?xml version="1.0"?><rss version="2.0"><channel><title>Bench ${i}</title><link>https://bench.example/</link>${items.slice(i, i + PER_FEED).join('')}</channel></rss>`);
-  }
-  return feeds;
-}
 
 async function parseAll(feeds: string[]): Promise<{ ms: number; items: NormalizedArticle[][] }> {
   const started = performance.now();
@@ -60,7 +36,7 @@ async function main() {
       await seedTo(db, stored, size);
       const seedSeconds = (performance.now() - seedStarted) / 1000;
       stored = size;
-      const feeds = makeFeeds(1000 + round);
+      const { feeds, copies } = makeFeeds(1000 + round, ITEMS, PER_FEED);
       const parse = await parseAll(feeds);
       const parseRate = ITEMS / (parse.ms / 1000);
 
@@ -82,7 +58,7 @@ async function main() {
       stored += ITEMS;
       rows.push([size.toLocaleString('en'), `${seedSeconds.toFixed(0)} s`, `${Math.round(parseRate)}`, `${Math.round(normalizeRate)}`,
         `${(storeMs / ITEMS).toFixed(2)} ms`, `${Math.round(ingestRate)}`,
-        `${(ingestRate / parseRate * 100).toFixed(1)} %`, `${lookupMs.toFixed(2)} ms`, String(merged)]);
+        `${(ingestRate / parseRate * 100).toFixed(1)} %`, `${lookupMs.toFixed(2)} ms`, `${merged} of ${copies} copies`]);
     }
     const header = ['stored before', 'seeding', 'parse-only items/s', 'parse+normalize items/s', 'store per item', 'ingest items/s', 'ingest/parse', 'near-dup lookup', 'merged'];
     console.log(`| ${header.join(' | ')} |\n|${header.map(() => ' --- ').join('|')}|`);

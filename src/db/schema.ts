@@ -50,7 +50,9 @@ export const stories = pgTable('stories', {
   search: tsvector('search'),
 }, (t) => [
   uniqueIndex('stories_uid_idx').on(t.uid),
-  index('stories_published_idx').on(t.publishedAt.desc(), t.id.desc()),
+  // Ascending on purpose: scanned backwards it serves ORDER BY … DESC (NULLS FIRST); a DESC index is built
+  // NULLS LAST by drizzle and would not match, leaving the newest-first query to a full scan.
+  index('stories_published_idx').on(t.publishedAt, t.id),
   index('stories_search_idx').using('gin', t.search),
 ]);
 
@@ -104,7 +106,7 @@ export const storyTopics = pgTable('story_topics', {
   publishedAt: ts('published_at').notNull(),
 }, (t) => [
   primaryKey({ columns: [t.topicId, t.storyId] }),
-  index('story_topics_feed_idx').on(t.topicId, t.publishedAt.desc(), t.storyId.desc()),
+  index('story_topics_feed_idx').on(t.topicId, t.publishedAt, t.storyId),
   index('story_topics_story_idx').on(t.storyId),
 ]);
 

@@ -15,7 +15,8 @@ export interface ServerOptions {
 }
 
 export function buildServer(ctx: () => AppContext, options: ServerOptions = {}): FastifyInstance {
-  const app = Fastify({ loggerInstance: ctx().log.child({ component: 'http' }) as FastifyBaseLogger, disableRequestLogging: true });
+  // Per-request lines would drown the fetch log: the HTTP logger reports warnings and errors only.
+  const app = Fastify({ loggerInstance: ctx().log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger });
   registerHealthRoutes(app, ctx);
   // One cache per server; the version is read from the database of the current context.
   const cache = new FeedCache(() => readDataVersion(ctx().database.db), 500, options.versionTtlMs ?? 1000);

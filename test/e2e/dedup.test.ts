@@ -1,16 +1,12 @@
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import Parser from 'rss-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
-import { buildServer } from '../../src/http/server.js';
 import { runPass } from '../../src/worker/pass.js';
 import type { AppContext } from '../../src/worker/context.js';
 import { editedCopy, original, trimmedCopy, wireCopy, type Copy } from '../fixtures/dedup/pairs.js';
 import { GROUPS } from '../fixtures/dedup/stories.js';
-import { contextFromYaml } from '../helpers/context.js';
 import { testDatabases } from '../helpers/database.js';
-import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
+import type { FixtureServer } from '../helpers/fixture-server.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 
 const [airDefence, membership] = GROUPS[0]!;
 const cdata = (html: string) => `<![CDATA[${html}]]>`;
@@ -23,15 +19,14 @@ ${items.map((i) => `<item><title>${escape(i.copy.title)}</title><link>${escape(i
 }
 
 describe.each(testDatabases())('one entry per story on $name', (testDb) => {
+  let stack: Stack;
   let feeds: FixtureServer;
-  let database: Database;
   let ctx: AppContext;
-  let app: FastifyInstance;
   let base: string;
 
   beforeAll(async () => {
     const wire = wireCopy(airDefence);
-    feeds = await startFixtureServer({
+    stack = await startStack(testDb, {
       '/agency.xml': { body: rss('Agency Wire', [
         { copy: original(airDefence), link: 'https://agency.example/news/nato-air-defence?utm_source=rss&utm_medium=feed', guid: 'ag-1', date: 'Thu, 05 Nov 2026 09:00:00 GMT' },
         { copy: original(membership), link: 'https://agency.example/news/nato-membership', guid: 'ag-2', date: 'Thu, 12 Nov 2026 09:00:00 GMT' },
@@ -46,27 +41,21 @@ describe.each(testDatabases())('one entry per story on $name', (testDb) => {
       '/feed.json': { body: JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'Europe Security Monitor', items: [
         { id: 'esm-5', url: 'https://esm.example/a/5?fbclid=XYZ', title: editedCopy(airDefence).title, content_html: editedCopy(airDefence).html, date_published: '2026-11-05T12:15:00Z' },
       ] }) },
-    });
-    database = await testDb.open();
-    ctx = await contextFromYaml(`
+    }, (url) => `
 sources:
-  - { id: agency, name: Agency Wire, url: "${feeds.url}/agency.xml" }
-  - { id: spacewar, name: SpaceWar.com, url: "${feeds.url}/spacewar.xml" }
-  - { id: defense-daily, name: Defense Daily, url: "${feeds.url}/atom.xml" }
-  - { id: esm, name: Europe Security Monitor, url: "${feeds.url}/feed.json" }
+  - { id: agency, name: Agency Wire, url: "${url}/agency.xml" }
+  - { id: spacewar, name: SpaceWar.com, url: "${url}/spacewar.xml" }
+  - { id: defense-daily, name: Defense Daily, url: "${url}/atom.xml" }
+  - { id: esm, name: Europe Security Monitor, url: "${url}/feed.json" }
 output: { baseUrl: "http://feeds.test" }
-`, database);
-    app = buildServer(() => ctx, { versionTtlMs: 0 });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+`);
+    ({ feeds, ctx, base } = stack);
     // All four at once: their transactions run concurrently on the server, and must still make one story.
     await runPass(ctx, { force: true });
   });
 
   afterAll(async () => {
-    await app?.close();
-    await database?.close();
-    await feeds?.close();
+    await stack?.close();
   });
 
   it('folds the four outlets\' copies into one entry naming all of them, and keeps the other report apart', async () => {

@@ -1,53 +1,43 @@
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import Parser from 'rss-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { buildServer } from '../../src/http/server.js';
 import { runPass } from '../../src/worker/pass.js';
 import type { AppContext } from '../../src/worker/context.js';
-import { contextFromYaml } from '../helpers/context.js';
 import { testDatabases } from '../helpers/database.js';
-import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
+import type { FixtureServer } from '../helpers/fixture-server.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url), 'utf8');
 
 describe.each(testDatabases())('published feeds on $name', (testDb) => {
+  let stack: Stack;
   let feeds: FixtureServer;
-  let database: Database;
   let ctx: AppContext;
-  let app: FastifyInstance;
   let base: string;
 
   beforeAll(async () => {
-    feeds = await startFixtureServer({
+    stack = await startStack(testDb, {
       '/rss2.xml': { body: fixture('rss2.xml') },
       '/atom.xml': { body: fixture('atom.xml') },
       '/rss1.rdf': { body: fixture('rss1.rdf') },
       '/feed.json': { body: fixture('feed.json') },
-    });
-    database = await testDb.open();
-    ctx = await contextFromYaml(`
+    }, (url) => `
 sources:
-  - { id: wire, name: Orbital Wire, url: "${feeds.url}/rss2.xml", tags: [defense] }
-  - { id: launchlog, url: "${feeds.url}/atom.xml", tags: [space] }
-  - { id: grid, url: "${feeds.url}/rss1.rdf", tags: [energy] }
-  - { id: deepspace, url: "${feeds.url}/feed.json", tags: [space] }
+  - { id: wire, name: Orbital Wire, url: "${url}/rss2.xml", tags: [defense] }
+  - { id: launchlog, url: "${url}/atom.xml", tags: [space] }
+  - { id: grid, url: "${url}/rss1.rdf", tags: [energy] }
+  - { id: deepspace, url: "${url}/feed.json", tags: [space] }
 topics:
   - { id: space, title: Space, include: ["orbit*", "launch*", "satellite", "probe"] }
 output: { baseUrl: "http://feeds.test", limit: 4 }
-`, database);
+`);
+    ({ feeds, ctx, base } = stack);
     await runPass(ctx, { force: true });
-    app = buildServer(() => ctx, { versionTtlMs: 0 });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });
 
   afterAll(async () => {
-    await app?.close();
-    await database?.close();
-    await feeds?.close();
+    await stack?.close();
   });
 
   const local = (url: string) => url.replace('http://feeds.test', base);
@@ -137,7 +127,7 @@ output: { baseUrl: "http://feeds.test", limit: 4 }
     const cached = await (await fetch(`${base}/feeds/all.rss`)).text();
     const db = ctx.database;
     const broken = { ...db, db: new Proxy(db.db, { get: () => { throw new Error('connection refused'); } }) };
-    ctx = { ...ctx, database: broken as Database };
+    stack.ctx = { ...ctx, database: broken as Database };
     try {
       const stale = await fetch(`${base}/feeds/all.rss`);
       expect(stale.status).toBe(200);
@@ -147,7 +137,7 @@ output: { baseUrl: "http://feeds.test", limit: 4 }
       expect(uncached.headers.get('retry-after')).toBe('30');
       expect((await fetch(`${base}/readyz`)).status).toBe(503);
     } finally {
-      ctx = { ...ctx, database: db };
+      stack.ctx = { ...ctx, database: db };
     }
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });

@@ -1,16 +1,13 @@
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import Parser from 'rss-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
-import { buildServer } from '../../src/http/server.js';
 import { listSources } from '../../src/storage/sources.js';
 import { runPass } from '../../src/worker/pass.js';
 import type { AppContext } from '../../src/worker/context.js';
-import { contextFromYaml } from '../helpers/context.js';
 import { testDatabases } from '../helpers/database.js';
-import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
+import type { FixtureServer } from '../helpers/fixture-server.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url), 'utf8');
 
@@ -28,30 +25,28 @@ const ALL_TITLES = [
 ];
 
 describe.each(testDatabases())('pipeline end to end on $name', (testDb) => {
+  let stack: Stack;
   let feeds: FixtureServer;
   let database: Database;
   let ctx: AppContext;
-  let app: FastifyInstance;
   let base: string;
 
   beforeAll(async () => {
-    feeds = await startFixtureServer({
+    stack = await startStack(testDb, {
       '/rss2.xml': { headers: { 'content-type': 'application/rss+xml; charset=utf-8', etag: '"v1"' }, body: fixture('rss2.xml') },
       '/atom.xml': { headers: { 'content-type': 'application/atom+xml' }, body: fixture('atom.xml') },
       '/rss1.rdf': { headers: { 'content-type': 'application/rdf+xml' }, body: fixture('rss1.rdf') },
       '/feed.json': { headers: { 'content-type': 'application/feed+json' }, body: fixture('feed.json') },
       '/broken': { status: 500, body: 'oops' },
       '/garbage': { headers: { 'content-type': 'application/xml' }, body: '\u0000\u0001 this is not <xml' },
-    });
-    database = await testDb.open();
-    ctx = await contextFromYaml(`
+    }, (url) => `
 sources:
-  - { id: wire, url: "${feeds.url}/rss2.xml", tags: [defense] }
-  - { id: launchlog, url: "${feeds.url}/atom.xml", tags: [space] }
-  - { id: grid, url: "${feeds.url}/rss1.rdf", tags: [energy] }
-  - { id: deepspace, url: "${feeds.url}/feed.json", tags: [space] }
-  - { id: broken, url: "${feeds.url}/broken" }
-  - { id: garbage, url: "${feeds.url}/garbage" }
+  - { id: wire, url: "${url}/rss2.xml", tags: [defense] }
+  - { id: launchlog, url: "${url}/atom.xml", tags: [space] }
+  - { id: grid, url: "${url}/rss1.rdf", tags: [energy] }
+  - { id: deepspace, url: "${url}/feed.json", tags: [space] }
+  - { id: broken, url: "${url}/broken" }
+  - { id: garbage, url: "${url}/garbage" }
 topics:
   - id: defense
     title: Defense
@@ -61,17 +56,11 @@ topics:
     include: ["orbit*", "probe"]
     tags: [space]
 output: { baseUrl: "http://feeds.test", limit: 50 }
-`, database);
-    app = buildServer(() => ctx, { versionTtlMs: 0 });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+`);
+    ({ feeds, database, ctx, base } = stack);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-    await feeds?.close();
-  });
+  afterAll(async () => stack?.close());
 
   it('ingests every good source and records the bad ones as failing', async () => {
     const results = await runPass(ctx, { force: true });

@@ -1,24 +1,17 @@
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
-import { buildServer } from '../../src/http/server.js';
 import { runPass } from '../../src/worker/pass.js';
 import { FORBIDDEN, HOSTILE_HTML } from '../fixtures/hostile.js';
-import { contextFromYaml } from '../helpers/context.js';
 import { testDatabases } from '../helpers/database.js';
-import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 describe.each(testDatabases())('hostile HTML never reaches readers on $name', (testDb) => {
-  let feeds: FixtureServer;
-  let database: Database;
-  let app: FastifyInstance;
+  let stack: Stack;
   let base: string;
 
   beforeAll(async () => {
-    feeds = await startFixtureServer({
+    stack = await startStack(testDb, {
       '/rss.xml': { body: `<rss version="2.0"><channel><title>Hostile RSS</title><link>https://hostile.example/</link>
 <item><title>&lt;script&gt;alert(100)&lt;/script&gt;Headline &lt;img src=x onerror=alert(101)&gt;</title><link>https://hostile.example/1</link><guid>1</guid>
 <description>${escape(HOSTILE_HTML)}</description></item></channel></rss>` },
@@ -29,25 +22,20 @@ describe.each(testDatabases())('hostile HTML never reaches readers on $name', (t
         { id: 'j1', url: 'https://hostile.example/j1', title: 'JSON entry', content_html: HOSTILE_HTML, authors: [{ name: '<script>alert(104)</script>Mallory' }],
           attachments: [{ url: 'javascript:alert(105)', mime_type: 'audio/mpeg' }] },
       ] }) },
-    });
-    database = await testDb.open();
-    const ctx = await contextFromYaml(`
+    }, (url) => `
 sources:
-  - { id: rss, url: "${feeds.url}/rss.xml" }
-  - { id: atom, url: "${feeds.url}/atom.xml" }
-  - { id: json, url: "${feeds.url}/feed.json" }
+  - { id: rss, url: "${url}/rss.xml" }
+  - { id: atom, url: "${url}/atom.xml" }
+  - { id: json, url: "${url}/feed.json" }
 output: { baseUrl: "http://feeds.test" }
-`, database);
+`);
+    ({ base } = stack);
+    const { ctx } = stack;
     await runPass(ctx, { force: true });
-    app = buildServer(() => ctx, { versionTtlMs: 0 });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });
 
   afterAll(async () => {
-    await app?.close();
-    await database?.close();
-    await feeds?.close();
+    await stack?.close();
   });
 
   it.each(['rss', 'atom', 'json'])('in the %s output', async (format) => {
