@@ -23,9 +23,3 @@ export function parseBytes(input: string | number): number | undefined {
   const factor = BYTE_UNITS[(match[2] || 'b').toLowerCase()];
   return factor === undefined ? undefined : Math.floor(Number(match[1]) * factor);
 }
-
-export function formatDuration(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  return `${Math.round(ms / 1000)}s`;
-}

@@ -19,9 +19,3 @@ export function collapse(text: string): string {
 export function cleanTitle(title: string | undefined): string {
   return plainText(title);
 }
-
-export function truncateWords(text: string, maxChars: number): string {
-  if (text.length <= maxChars) return text;
-  const cut = text.slice(0, maxChars);
-  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), maxChars * 0.8))}…`;
-}

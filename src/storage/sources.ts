@@ -1,4 +1,4 @@
-import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { eq, notInArray, sql } from 'drizzle-orm';
 import type { Config, SourceConfig } from '../config/schema.js';
 import type { Db } from '../db/client.js';
 import { sources } from '../db/schema.js';
@@ -43,11 +43,6 @@ export async function listSources(db: Db): Promise<(SourceRow & { articleCount: 
     .from(sources)
     .orderBy(sources.id);
   return rows.map((r) => ({ ...r.source, articleCount: Number(r.articleCount) }));
-}
-
-export async function getSources(db: Db, ids: string[]): Promise<SourceRow[]> {
-  if (ids.length === 0) return [];
-  return db.select().from(sources).where(and(inArray(sources.id, ids)));
 }
 
 /** One word for the operator: ok, failing, gone, pending (never fetched), disabled, removed (from the config). */
