@@ -84,7 +84,9 @@ function detectFormat(xml: string): FeedFormat {
 export async function parseXmlFeed(xml: string): Promise<ParsedFeed> {
   let feed: RawFeed;
   try {
-    feed = await parser.parseString(xml.replace(/^\s+/, ''));
+    // rss-parser tells RSS 2.0 from 0.9x by the version attribute; some feeds (e.g. UOL) omit it.
+    const source = xml.replace(/^\s+/, '').replace(/<rss(?=[\s>])(?![^>]*\bversion\s*=)/, '<rss version="2.0"');
+    feed = await parser.parseString(source);
   } catch (err) {
     throw new NotAFeedError(`not a well-formed feed: ${(err as Error).message.split('\n')[0]}`);
   }
