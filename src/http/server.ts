@@ -4,6 +4,7 @@ import { readDataVersion } from '../storage/data-version.js';
 import { FeedCache } from './feed-cache.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerMetrics } from './routes/metrics.js';
 import { registerOpmlRoute } from './routes/opml.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { registerStatusPage } from './routes/status-page.js';
@@ -17,6 +18,7 @@ export interface ServerOptions {
 export function buildServer(ctx: () => AppContext, options: ServerOptions = {}): FastifyInstance {
   // Per-request lines would drown the fetch log: the HTTP logger reports warnings and errors only.
   const app = Fastify({ loggerInstance: ctx().log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger });
+  registerMetrics(app, ctx);
   registerHealthRoutes(app, ctx);
   // One cache per server; the version is read from the database of the current context.
   const cache = new FeedCache(() => readDataVersion(ctx().database.db), 500, options.versionTtlMs ?? 1000);

@@ -1,5 +1,6 @@
 import type { AppContext } from './context.js';
 import { effectiveSource } from './context.js';
+import { recordFetch } from '../metrics/record.js';
 import { claimSources } from './claim.js';
 import { KeyedLimiter, Limiter } from './limiter.js';
 import { refreshSource, type RefreshOptions, type RefreshOutcome } from './refresh-source.js';
@@ -54,6 +55,7 @@ export async function runPass(ctx: AppContext, options: PassOptions = {}): Promi
         }
       }));
     const result = { sourceId: row.id, outcome };
+    recordFetch(row.id, outcome);
     if (outcome.ok) {
       log.info({ source: row.id, status: outcome.status, ms: outcome.durationMs, items: outcome.items, new: outcome.stored.added,
         updated: outcome.stored.updated, merged: outcome.stored.merged }, 'fetched');

@@ -155,6 +155,21 @@ output: { baseUrl: "http://feeds.test", limit: 50 }
     expect(json.items.map((i) => i.title)).not.toContain('Tracking station upgrade completed in the Arctic');
   });
 
+  it('exposes Prometheus metrics whose counters move as fetches happen', async () => {
+    const response = await fetch(`${base}/metrics`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const before = parsePrometheus(await response.text());
+    await runPass(ctx, { ids: ['broken', 'wire'] });
+    const after = parsePrometheus(await fetchText(`${base}/metrics`));
+    const delta = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+    expect(delta('tributary_fetches_total{source="broken",outcome="error"}')).toBe(1);
+    expect(delta('tributary_fetches_total{source="wire",outcome="ok"}') + delta('tributary_fetches_total{source="wire",outcome="not_modified"}')).toBe(1);
+    expect(delta('tributary_fetch_duration_seconds_count{outcome="error"}')).toBe(1);
+    expect(after.get('tributary_sources_failing')).toBe(2);
+    expect(after.get('tributary_http_requests_total{route="/metrics",status="200"}')).toBeGreaterThanOrEqual(1);
+    expect(after.get('tributary_http_requests_total{route="/feeds/:file",status="200"}')).toBeGreaterThan(0);
+  });
+
   it('lists topics with subscribe links and health on the status page and API', async () => {
     const html = await fetchText(`${base}/`);
     expect(html).toContain('href="http://feeds.test/feeds/defense.atom"');
@@ -167,6 +182,18 @@ output: { baseUrl: "http://feeds.test", limit: 50 }
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 });
+
+/** Strict reading of the Prometheus text format: every sample line is `name{labels} value`. */
+function parsePrometheus(text: string): Map<string, number> {
+  const samples = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})?) (-?[0-9.e+-]+|NaN|[+-]Inf)$/.exec(line);
+    if (!match) throw new Error(`not Prometheus text: ${line}`);
+    samples.set(match[1]!, Number(match[2]));
+  }
+  return samples;
+}
 
 async function fetchText(url: string): Promise<string> {
   const response = await fetch(url);

@@ -1,0 +1,21 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Everything Tributary reports to Prometheus, in its own registry (no global state shared with libraries). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'tributary_process_' });
+  return {
+    registry,
+    fetches: new Counter({ name: 'tributary_fetches_total', help: 'Source fetches by source and outcome (ok, not_modified, error)', labelNames: ['source', 'outcome'], registers: [registry] }),
+    fetchDuration: new Histogram({ name: 'tributary_fetch_duration_seconds', help: 'Fetch, parse and store time per source', labelNames: ['outcome'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
+    itemsIngested: new Counter({ name: 'tributary_items_ingested_total', help: 'Articles stored, by kind (added, updated)', labelNames: ['kind'], registers: [registry] }),
+    duplicatesMerged: new Counter({ name: 'tributary_duplicates_merged_total', help: 'New articles that joined an existing story', registers: [registry] }),
+    sourcesFailing: new Gauge({ name: 'tributary_sources_failing', help: 'Sources whose last fetch failed', registers: [registry] }),
+    httpRequests: new Counter({ name: 'tributary_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** One registry per process: the worker and the web server of `serve` report into the same one. */
+export const metrics = createMetrics();
