@@ -6,7 +6,10 @@ import { assertPublicHost, publicOnlyLookup } from './address-guard.js';
 import { FetchError } from './errors.js';
 
 export interface FetchOptions {
+  /** The whole exchange, redirects included: a server that stalls or drips bytes is cut off here. */
   timeoutMs: number;
+  /** Establishing each TCP/TLS connection; defaults to the smaller of 10 s and timeoutMs. */
+  connectTimeoutMs?: number;
   /** Cap on the body, enforced on the wire and again after decompression. */
   maxBytes: number;
   userAgent: string;
@@ -107,6 +110,14 @@ function requestOnce(url: URL, options: FetchOptions, deadline: number): Promise
       method: 'GET',
       headers,
       lookup: options.allowPrivateNetwork ? undefined : (options.lookup ?? publicOnlyLookup),
+    });
+    const connectMs = Math.min(options.connectTimeoutMs ?? 10_000, remaining);
+    req.on('socket', (socket) => {
+      if (!socket.connecting) return;
+      // An unreachable host (dropped SYNs) should not hold a concurrency slot for the whole timeout.
+      const connectTimer = setTimeout(() => fail(new FetchError(`connect timed out after ${connectMs} ms`)), connectMs);
+      socket.once('connect', () => clearTimeout(connectTimer));
+      socket.once('close', () => clearTimeout(connectTimer));
     });
     req.on('error', (err) => fail(err.name === 'BlockedAddressError' ? err : new FetchError(describeNetworkError(err))));
     req.on('response', (res) => {

@@ -45,11 +45,18 @@ export async function listSources(db: Db): Promise<(SourceRow & { articleCount: 
   return rows.map((r) => ({ ...r.source, articleCount: Number(r.articleCount) }));
 }
 
-/** One word for the operator: ok, failing, gone, pending (never fetched), disabled, removed (from the config). */
-export function sourceStatus(s: { enabled: boolean; inConfig: boolean; gone: boolean; consecutiveFailures: number; lastAttemptAt: Date | null }): string {
+/**
+ * One word for the operator: ok, failing, throttled (asked us to come back later), gone, pending (never fetched),
+ * disabled, removed (from the config).
+ */
+export function sourceStatus(s: {
+  enabled: boolean; inConfig: boolean; gone: boolean; consecutiveFailures: number; lastAttemptAt: Date | null;
+  lastError?: string | null; lastStatus?: number | null;
+}): string {
   if (!s.inConfig) return 'removed';
   if (!s.enabled) return 'disabled';
   if (s.gone) return 'gone';
   if (s.consecutiveFailures > 0) return 'failing';
+  if (s.lastError && (s.lastStatus === 429 || s.lastStatus === 503)) return 'throttled';
   return s.lastAttemptAt ? 'ok' : 'pending';
 }

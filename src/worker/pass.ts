@@ -59,6 +59,7 @@ export async function runPass(ctx: AppContext, options: PassOptions = {}): Promi
     if (outcome.ok) {
       log.info({ source: row.id, status: outcome.status, ms: outcome.durationMs, items: outcome.items, new: outcome.stored.added,
         updated: outcome.stored.updated, merged: outcome.stored.merged }, 'fetched');
+      if (outcome.movedTo) log.warn({ source: row.id, url: sourceConfig.url, movedTo: outcome.movedTo }, 'feed has moved: update its url in the config');
     } else {
       log.warn({ source: row.id, status: outcome.status, ms: outcome.durationMs, err: outcome.error }, 'fetch failed');
     }

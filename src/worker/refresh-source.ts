@@ -2,9 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { sources } from '../db/schema.js';
 import { FetchError } from '../fetcher/errors.js';
-import { fetchUrl, type FetchResult } from '../fetcher/http.js';
-import { decodeBody } from '../parser/decode.js';
-import { parseFeed } from '../parser/parse.js';
+import type { FetchResult } from '../fetcher/http.js';
 import type { ParsedFeed } from '../parser/types.js';
 import { withFullText, type FullTextOptions } from '../fulltext/enrich.js';
 import { normalizeFeed } from '../processor/normalize.js';
@@ -13,9 +11,14 @@ import type { SourceRow } from '../storage/sources.js';
 import type { TopicMatcher } from '../topics/match.js';
 import { backoffDelay, nextPollDelay } from './backoff.js';
 import type { EffectiveSource } from './context.js';
+import { fetchFeed } from './fetch-feed.js';
 
 export type RefreshOutcome =
-  | { ok: true; status: number; notModified: boolean; stored: StoreResult; items: number; durationMs: number }
+  | {
+    ok: true; status: number; notModified: boolean; stored: StoreResult; items: number; durationMs: number;
+    /** The feed now lives here (permanent redirect or autodiscovery) and the config should say so. */
+    movedTo?: string;
+  }
   | { ok: false; status?: number; error: string; durationMs: number };
 
 const EMPTY: StoreResult = { added: 0, updated: 0, unchanged: 0, merged: 0 };
@@ -32,25 +35,18 @@ export async function refreshSource(
   const started = Date.now();
   const attemptAt = new Date();
   try {
-    const response = await fetchUrl(row.currentUrl ?? source.url, {
-      timeoutMs: source.timeout,
-      maxBytes: source.maxBytes,
-      userAgent: source.userAgent,
-      etag: row.etag,
-      lastModified: row.lastModified,
-      // The operator chose this URL; only links found inside feeds are treated as untrusted.
-      allowPrivateNetwork: true,
-    });
-    if (response.notModified) {
+    const fetched = await fetchFeed(source, row, options.lookup);
+    const { response } = fetched;
+    if (fetched.notModified) {
       await recordSuccess(db, source, row, response, undefined, 0, attemptAt, started);
       return { ok: true, status: 304, notModified: true, stored: EMPTY, items: 0, durationMs: Date.now() - started };
     }
-    const feed = await parseFeed(decodeBody(response.body, response.headers['content-type']), response.headers['content-type']);
-    let items = normalizeFeed(feed, { feedUrl: response.url, now: attemptAt });
+    let items = normalizeFeed(fetched.feed, { feedUrl: response.url, now: attemptAt });
     if (source.fullText) items = await withFullText(db, source, items, { lookup: options.lookup });
     const stored = await storeArticles(db, { id: source.id, tags: source.tags }, items, topics);
-    await recordSuccess(db, source, row, response, feed, items.length, attemptAt, started);
-    return { ok: true, status: response.status, notModified: false, stored, items: items.length, durationMs: Date.now() - started };
+    const movedTo = fetched.movedTo && fetched.movedTo !== (row.currentUrl ?? source.url) ? fetched.movedTo : undefined;
+    await recordSuccess(db, source, row, response, fetched.feed, items.length, attemptAt, started, movedTo);
+    return { ok: true, status: response.status, notModified: false, stored, items: items.length, durationMs: Date.now() - started, movedTo };
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     const status = err instanceof FetchError ? err.status : undefined;
@@ -66,7 +62,7 @@ function maxAgeMs(response: FetchResult): number | undefined {
 
 async function recordSuccess(
   db: Db, source: EffectiveSource, row: SourceRow, response: FetchResult, feed: ParsedFeed | undefined,
-  itemCount: number, attemptAt: Date, started: number,
+  itemCount: number, attemptAt: Date, started: number, movedTo?: string,
 ) {
   const ttl = feed?.ttlMinutes !== undefined ? feed.ttlMinutes * 60_000 : undefined;
   const hint = Math.max(ttl ?? 0, maxAgeMs(response) ?? 0) || undefined;
@@ -83,7 +79,7 @@ async function recordSuccess(
     consecutiveFailures: 0,
     etag: response.notModified ? row.etag : header('etag'),
     lastModified: response.notModified ? row.lastModified : header('last-modified'),
-    currentUrl: response.permanentUrl ?? row.currentUrl,
+    currentUrl: movedTo ?? response.permanentUrl ?? row.currentUrl,
     ...(feed ? { feedTitle: feed.title ?? null, siteUrl: feed.link ?? null, itemsSeen: itemCount } : {}),
     nextFetchAt: new Date(attemptAt.getTime() + nextPollDelay(source.interval, hint)),
     leaseOwner: null,
