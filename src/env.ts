@@ -1,4 +1,9 @@
-/** The environment variables of the product contract, with their defaults. */
+const seconds = (value: string | undefined, fallback: number) => {
+  const n = Number(value);
+  return value && Number.isFinite(n) && n > 0 ? n : fallback;
+};
+
+/** The environment variables of the product contract, with their defaults, plus the operational knobs documented in the README. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env) {
   return {
     databaseUrl: env.DATABASE_URL || undefined,
@@ -7,5 +12,13 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env) {
     port: Number(env.PORT || 8080),
     host: env.HOST || '0.0.0.0',
     logLevel: env.LOG_LEVEL || 'info',
+    /** How often the scheduler looks for due sources (1–59 s). */
+    tickSeconds: Math.round(seconds(env.TICK_SECONDS, 10)),
+    /** Override of the per-source lease; a crashed worker's sources are picked up after it. */
+    leaseSeconds: env.LEASE_SECONDS ? seconds(env.LEASE_SECONDS, 0) : undefined,
+    /** How long shutdown waits for fetches in flight before abandoning them. */
+    shutdownSeconds: seconds(env.SHUTDOWN_SECONDS, 20),
+    /** How often retention runs. */
+    retentionMinutes: seconds(env.RETENTION_MINUTES, 60),
   };
 }

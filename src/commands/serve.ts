@@ -1,7 +1,10 @@
 import { bootstrap, refreshTopics } from '../bootstrap.js';
+import { watchFile } from '../config/watch.js';
 import { readEnv } from '../env.js';
 import { buildServer } from '../http/server.js';
+import { reloadConfig } from '../reload.js';
 import { startScheduler, type Scheduler } from '../worker/scheduler.js';
+import type { AppContext } from '../worker/context.js';
 
 export interface ServeOptions {
   web: boolean;
@@ -11,37 +14,70 @@ export interface ServeOptions {
 /** serve = worker + web; `worker` and `web` run one half each for scale-out. */
 export async function serveCommand(options: ServeOptions): Promise<number> {
   const env = readEnv();
-  const ctx = await bootstrap();
+  let ctx: AppContext = await bootstrap();
+  if (env.leaseSeconds) ctx.leaseMs = env.leaseSeconds * 1000;
   const current = () => ctx;
   const log = ctx.log;
   log.info({ database: ctx.database.kind, sources: ctx.config.sources.length, topics: ctx.config.topics.length }, 'starting');
-  const topicsReady = refreshTopics(ctx).catch((err: Error) => log.error({ err: err.message }, 'topic evaluation failed'));
+  const background = new Set<Promise<void>>();
+  const inBackground = (work: Promise<void>) => {
+    background.add(work);
+    void work.finally(() => background.delete(work));
+  };
+  const evaluateTopics = () => inBackground(refreshTopics(ctx).catch((err: Error) => log.error({ err: err.message }, 'topic evaluation failed')));
+  evaluateTopics();
 
   let scheduler: Scheduler | undefined;
-  if (options.worker) scheduler = startScheduler(current);
+  if (options.worker) scheduler = startScheduler(current, env.tickSeconds);
   const server = options.web ? buildServer(current) : undefined;
   if (server) {
     await server.listen({ port: env.port, host: env.host });
     log.info({ url: `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${env.port}/` }, 'listening');
   }
 
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) {
-        log.warn({ signal }, 'second signal: exiting now');
-        process.exit(1);
-      }
-      stopping = true;
-      log.info({ signal }, 'shutting down');
-      resolve();
-    };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
+  // One reload at a time; an edit arriving during a reload is picked up by a reload right after.
+  let reloading: Promise<void> | undefined;
+  let again = false;
+  const reload = (): void => {
+    if (reloading) {
+      again = true;
+      return;
+    }
+    reloading = reloadConfig(ctx).then((result) => {
+      if (!result.ok || !result.changed) return;
+      ctx = Object.assign(result.ctx, { leaseMs: ctx.leaseMs });
+      evaluateTopics();
+      scheduler?.poke();
+    }).catch((err: Error) => log.error({ err: err.message }, 'config reload failed: keeping the last good configuration'))
+      .finally(() => {
+        reloading = undefined;
+        if (again) {
+          again = false;
+          reload();
+        }
+      });
+  };
+  const watcher = watchFile(ctx.configPath, reload);
+  process.on('SIGHUP', reload);
+
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  await scheduler?.stop();
+  log.info({ signal, deadlineSeconds: env.shutdownSeconds }, 'shutting down');
+  const exitNow = (second: string) => {
+    log.warn({ signal: second }, 'second signal: exiting now');
+    process.exit(1);
+  };
+  process.once('SIGINT', () => exitNow('SIGINT'));
+  process.once('SIGTERM', () => exitNow('SIGTERM'));
+
+  watcher.close();
+  const stopped = await scheduler?.stop(env.shutdownSeconds * 1000);
+  if (stopped?.abandoned) log.warn('shutdown deadline reached: fetches in flight were abandoned and will be retried');
   await server?.close();
-  await topicsReady;
+  await reloading;
+  await Promise.allSettled(background);
   await ctx.database.close();
   log.info('stopped');
   return 0;

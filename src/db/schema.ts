@@ -34,8 +34,10 @@ export const sources = pgTable('sources', {
   nextFetchAt: ts('next_fetch_at').notNull().defaultNow(),
   leaseOwner: text('lease_owner'),
   leaseUntil: ts('lease_until'),
+  // The host (with port) requests go to: the per-host limit counts leases by it, across all workers.
+  host: text('host').generatedAlwaysAs(sql`lower(substring(coalesce(current_url, url) from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/?#]+)'))`),
   createdAt: ts('created_at').notNull().defaultNow(),
-}, (t) => [index('sources_due_idx').on(t.nextFetchAt)]);
+}, (t) => [index('sources_due_idx').on(t.nextFetchAt), index('sources_host_lease_idx').on(t.host, t.leaseUntil)]);
 
 /** A story is what readers see: one report, carried by one or more articles. */
 export const stories = pgTable('stories', {

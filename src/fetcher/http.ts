@@ -19,6 +19,8 @@ export interface FetchOptions {
   allowPrivateNetwork: boolean;
   maxRedirects?: number;
   accept?: string;
+  /** Abandons the request (shutdown). */
+  signal?: AbortSignal;
   /** DNS lookup for guarded requests (tests substitute one; production uses the system resolver). */
   lookup?: LookupFunction;
 }
@@ -33,6 +35,10 @@ export interface FetchResult {
   body: Buffer;
   notModified: boolean;
 }
+
+// No keep-alive: a source is polled minutes apart, and a pooled socket the server has meanwhile closed fails the next
+// request with ECONNRESET (the keep-alive race), which would be recorded against an innocent source.
+const agents = { 'http:': new http.Agent({ keepAlive: false }), 'https:': new https.Agent({ keepAlive: false }) };
 
 const FEED_ACCEPT =
   'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8';
@@ -101,14 +107,20 @@ function requestOnce(url: URL, options: FetchOptions, deadline: number): Promise
     const fail = (err: Error) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      cleanup();
       req.destroy();
       reject(err);
+    };
+    const onAbort = () => fail(new FetchError('aborted'));
+    const cleanup = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
     };
     const timer = setTimeout(() => fail(new FetchError(`timed out after ${options.timeoutMs} ms`)), remaining);
     const req = transport.request(url, {
       method: 'GET',
       headers,
+      agent: agents[url.protocol as 'http:' | 'https:'],
       lookup: options.allowPrivateNetwork ? undefined : (options.lookup ?? publicOnlyLookup),
     });
     const connectMs = Math.min(options.connectTimeoutMs ?? 10_000, remaining);
@@ -120,6 +132,8 @@ function requestOnce(url: URL, options: FetchOptions, deadline: number): Promise
       socket.once('close', () => clearTimeout(connectTimer));
     });
     req.on('error', (err) => fail(err.name === 'BlockedAddressError' ? err : new FetchError(describeNetworkError(err))));
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
@@ -127,7 +141,7 @@ function requestOnce(url: URL, options: FetchOptions, deadline: number): Promise
         // No need for the body of a redirect or an error page; don't let it hold the socket.
         res.resume();
         settled = true;
-        clearTimeout(timer);
+        cleanup();
         resolve({ status, headers: res.headers, location, body: Buffer.alloc(0) });
         res.destroy();
         return;
@@ -136,7 +150,7 @@ function requestOnce(url: URL, options: FetchOptions, deadline: number): Promise
         (body) => {
           if (settled) return;
           settled = true;
-          clearTimeout(timer);
+          cleanup();
           resolve({ status, headers: res.headers, location, body });
         },
         fail,

@@ -15,12 +15,14 @@ export async function syncSources(db: Db, config: Config): Promise<void> {
     const existing = new Map(
       (await tx.select({ id: sources.id, configHash: sources.configHash }).from(sources)).map((r) => [r.id, r.configHash]),
     );
+    // Spread first polls of new sources (about 8 a second, over a minute at most) so a big import does not fire every
+    // request at once, while one added source is fetched at the next tick.
+    const spreadMs = Math.min(60_000, 120 * config.sources.filter((s) => !existing.has(s.id)).length);
     for (const source of config.sources) {
       const hash = configHash(source);
       const values = { url: source.url, name: source.name ?? null, tags: source.tags, enabled: source.enabled, inConfig: true };
       if (!existing.has(source.id)) {
-        // Spread first polls over a minute so a big import does not fire every request at once.
-        const jitter = Math.floor(Math.random() * 60_000);
+        const jitter = Math.floor(Math.random() * spreadMs);
         await tx.insert(sources).values({ id: source.id, ...values, configHash: hash, nextFetchAt: new Date(Date.now() + jitter) });
       } else if (existing.get(source.id) !== hash) {
         await tx.update(sources).set({

@@ -8,30 +8,63 @@ export interface ClaimOptions {
   owner: string;
   leaseMs: number;
   limit: number;
+  /** Requests allowed in flight to one host, counted over every worker's leases. */
+  perHost: number;
   /** Claim these sources whether due or not (`tributary fetch`); otherwise only due ones. */
   ids?: string[];
   force?: boolean;
+  /** Sources already handled in this pass. */
+  exclude?: string[];
 }
 
+/** Arbitrary constant naming the advisory lock that makes counting a host's leases and taking new ones atomic. */
+const CLAIM_LOCK = 7_316_904_212;
+
+const textArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+
 /**
- * Leases sources to this worker. SKIP LOCKED lets any number of workers claim concurrently without waiting on each
- * other, and the lease expiry hands a crashed worker's sources to the others.
+ * Leases up to `limit` sources to this worker, oldest due first, never more per host than `perHost` minus the leases
+ * other passes and workers already hold there. A lease lasts one source's refresh; a crashed worker's leases expire.
  */
-export async function claimSources(db: Db, options: ClaimOptions): Promise<SourceRow[]> {
-  const due = options.force ? sql`true` : sql`next_fetch_at <= now()`;
-  const named = options.ids ? sql`id = any(${`{${options.ids.join(',')}}`}::text[])` : sql`true`;
-  const rows = await queryRows<{ id: string }>(db, sql`
-    update sources set lease_owner = ${options.owner},
-      lease_until = now() + ${`${Math.ceil(options.leaseMs / 1000)} seconds`}::interval
-    where id in (
-      select id from sources
-      where in_config and enabled and not gone and ${due} and ${named}
-        and (lease_until is null or lease_until < now())
-      order by next_fetch_at
-      limit ${options.limit}
-      for update skip locked
-    )
-    returning id`);
-  if (rows.length === 0) return [];
-  return db.select().from(sources).where(sql`${sources.id} = any(${`{${rows.map((r) => r.id).join(',')}}`}::text[])`);
+export interface Claim {
+  rows: SourceRow[];
+  /** Candidates left unclaimed only because their host is at its limit. */
+  heldBack: number;
+}
+
+export async function claimSources(db: Db, options: ClaimOptions): Promise<Claim> {
+  const due = options.force ? sql`true` : sql`s.next_fetch_at <= now()`;
+  const named = options.ids ? sql`s.id = any(${textArray(options.ids)}::text[])` : sql`true`;
+  const fresh = options.exclude?.length ? sql`not (s.id = any(${textArray(options.exclude)}::text[]))` : sql`true`;
+  const [result] = await db.transaction(async (tx) => {
+    // Claims are short; serializing them keeps two workers from both taking a host's last free slot.
+    await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`);
+    return queryRows<{ ids: string[] | null; held_back: number | string }>(tx, sql`
+      with candidates as (
+        select s.id, s.next_fetch_at,
+          row_number() over (partition by s.host order by s.next_fetch_at, s.id)
+            + (select count(*) from sources busy where busy.host = s.host and busy.lease_until > now()) as slot
+        from sources s
+        where s.in_config and s.enabled and not s.gone and ${due} and ${named} and ${fresh}
+          and (s.lease_until is null or s.lease_until <= now())
+      ), claimed as (
+        update sources set lease_owner = ${options.owner},
+          lease_until = now() + ${`${Math.ceil(options.leaseMs / 1000)} seconds`}::interval
+        where id in (
+          select id from candidates where slot <= ${options.perHost} order by next_fetch_at, id limit ${Math.max(0, options.limit)}
+        )
+        returning id
+      )
+      select (select array_agg(id) from claimed) as ids,
+             (select count(*) from candidates where slot > ${options.perHost}) as held_back`);
+  });
+  const ids = result?.ids ?? [];
+  const heldBack = Number(result?.held_back ?? 0);
+  if (ids.length === 0) return { rows: [], heldBack };
+  return { rows: await db.select().from(sources).where(sql`${sources.id} = any(${textArray(ids)}::text[])`), heldBack };
+}
+
+/** Gives back every lease this worker holds (shutdown), so other workers need not wait for them to expire. */
+export async function releaseLeases(db: Db, owner: string): Promise<void> {
+  await db.update(sources).set({ leaseOwner: null, leaseUntil: null }).where(sql`${sources.leaseOwner} = ${owner}`);
 }

@@ -12,6 +12,8 @@ export interface AppContext {
   topics: TopicMatcher[];
   /** Identifies this process in source leases. */
   workerId: string;
+  /** Lease length override (LEASE_SECONDS); derived from the timeouts otherwise. */
+  leaseMs?: number;
 }
 
 export function createContext(fields: Omit<AppContext, 'topics' | 'workerId'> & { workerId?: string }): AppContext {

@@ -19,8 +19,8 @@ const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5';
  * Gets a source's items: its feed, the items scraped from its page (`scrape:`), or, when the URL is an HTML page, the
  * first feed the page advertises. A discovered link is untrusted unless it stays on the configured host.
  */
-export async function fetchFeed(source: EffectiveSource, row: SourceRow, lookup?: LookupFunction): Promise<FeedFetch> {
-  const options = { timeoutMs: source.timeout, maxBytes: source.maxBytes, userAgent: source.userAgent, lookup };
+export async function fetchFeed(source: EffectiveSource, row: SourceRow, lookup?: LookupFunction, signal?: AbortSignal): Promise<FeedFetch> {
+  const options = { timeoutMs: source.timeout, maxBytes: source.maxBytes, userAgent: source.userAgent, lookup, signal };
   const target = row.currentUrl ?? source.url;
   const response = await fetchUrl(target, {
     ...options,

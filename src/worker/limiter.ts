@@ -16,24 +16,3 @@ export class Limiter {
     }
   }
 }
-
-/** One Limiter per key (host), created on demand and dropped when idle. */
-export class KeyedLimiter {
-  private readonly limiters = new Map<string, { limiter: Limiter; users: number }>();
-
-  constructor(private readonly limit: number) {}
-
-  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    let entry = this.limiters.get(key);
-    if (!entry) {
-      entry = { limiter: new Limiter(this.limit), users: 0 };
-      this.limiters.set(key, entry);
-    }
-    entry.users++;
-    try {
-      return await entry.limiter.run(task);
-    } finally {
-      if (--entry.users === 0) this.limiters.delete(key);
-    }
-  }
-}

@@ -1,9 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from './context.js';
 import { effectiveSource } from './context.js';
-import { recordFetch } from '../metrics/record.js';
+import { recordClaimLag, recordFetch } from '../metrics/record.js';
 import { claimSources } from './claim.js';
-import { KeyedLimiter, Limiter } from './limiter.js';
 import { refreshSource, type RefreshOptions, type RefreshOutcome } from './refresh-source.js';
+import type { SourceRow } from '../storage/sources.js';
 
 export interface PassResult {
   sourceId: string;
@@ -16,55 +17,96 @@ export interface PassOptions {
   /** Every enabled source now, whether due or not. */
   force?: boolean;
   onResult?: (result: PassResult) => void;
-  /** Claim at most this many sources in one pass. */
-  limit?: number;
+  /** Called once the pass knows it has work, with how many sources it has claimed so far. */
+  onClaim?: (claimedSoFar: number) => void;
+  /** Claim nothing more once this is aborted (shutdown); sources in flight finish. */
+  stop?: AbortSignal;
+  /** Abort the requests in flight (shutdown deadline); their sources are left for the next pass. */
+  abort?: AbortSignal;
   /** For tests: the guarded DNS lookup used for untrusted links. */
   lookup?: RefreshOptions['lookup'];
 }
 
-const hostOf = (url: string) => {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-};
+/** A lease covers one source's refresh, article pages included: a generous multiple of the longest timeout. */
+export function leaseMs(ctx: AppContext): number {
+  if (ctx.leaseMs) return ctx.leaseMs;
+  const { config } = ctx;
+  return Math.max(...config.sources.map((s) => s.timeout ?? config.defaults.timeout), config.defaults.timeout) * 3 + 60_000;
+}
 
-/** One pass: lease the due (or named) sources and refresh them with a global and a per-host concurrency limit. */
+/**
+ * One pass: keep up to `concurrency` sources in flight, leasing more as slots free up, until nothing due (or named) is
+ * left. The per-host limit is enforced by the claim itself, against every worker's leases.
+ */
 export async function runPass(ctx: AppContext, options: PassOptions = {}): Promise<PassResult[]> {
-  const { config, database, log } = ctx;
+  const { config, database } = ctx;
   const byId = new Map(config.sources.map((s) => [s.id, s]));
-  const leaseMs = Math.max(...config.sources.map((s) => s.timeout ?? config.defaults.timeout), config.defaults.timeout) * 3 + 60_000;
-  const claimed = await claimSources(database.db, {
-    owner: ctx.workerId, leaseMs, limit: options.limit ?? 10_000, ids: options.ids, force: options.force || Boolean(options.ids),
-  });
-  const global = new Limiter(config.defaults.concurrency);
-  const perHost = new KeyedLimiter(config.defaults.perHostConcurrency);
   const results: PassResult[] = [];
-  await Promise.all(claimed.map(async (row) => {
-    const sourceConfig = byId.get(row.id);
-    if (!sourceConfig) return;
-    const source = effectiveSource(config, sourceConfig);
-    const outcome = await perHost.run(hostOf(row.currentUrl ?? source.url), () =>
-      global.run(async () => {
-        try {
-          return await refreshSource(database.db, source, row, ctx.topics, { lookup: options.lookup });
-        } catch (err) {
-          // Only the database can get here (refreshSource records fetch errors itself).
-          return { ok: false, error: `storage: ${(err as Error).message}`, durationMs: 0 } satisfies RefreshOutcome;
-        }
-      }));
-    const result = { sourceId: row.id, outcome };
-    recordFetch(row.id, outcome);
-    if (outcome.ok) {
-      log.info({ source: row.id, status: outcome.status, ms: outcome.durationMs, items: outcome.items, new: outcome.stored.added,
-        updated: outcome.stored.updated, merged: outcome.stored.merged }, 'fetched');
-      if (outcome.movedTo) log.warn({ source: row.id, url: sourceConfig.url, movedTo: outcome.movedTo }, 'feed has moved: update its url in the config');
+  const done: string[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let claimedSoFar = 0;
+
+  const start = (row: SourceRow) => {
+    done.push(row.id);
+    const task = refreshClaimed(ctx, row, byId, options).then((result) => {
+      if (result) {
+        results.push(result);
+        options.onResult?.(result);
+      }
+    }).finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  };
+
+  while (!options.stop?.aborted) {
+    const free = config.defaults.concurrency - inFlight.size;
+    const claim = free > 0
+      ? await claimSources(database.db, {
+        owner: ctx.workerId, leaseMs: leaseMs(ctx), limit: free, perHost: config.defaults.perHostConcurrency,
+        ids: options.ids, force: options.force || Boolean(options.ids), exclude: done,
+      })
+      : { rows: [], heldBack: 0 };
+    recordClaimLag(claim.rows);
+    claim.rows.forEach(start);
+    claimedSoFar += claim.rows.length;
+    if (claim.rows.length > 0) options.onClaim?.(claimedSoFar);
+    if (claim.rows.length > 0 && inFlight.size < config.defaults.concurrency) continue;
+    if (inFlight.size > 0) {
+      await Promise.race([...inFlight, abortedPromise(options.stop)]);
+    } else if (claim.heldBack > 0 && (options.force || options.ids)) {
+      // Another process holds this host's slots; an explicit pass waits for them rather than skipping sources.
+      await sleep(250, undefined, { signal: options.stop }).catch(() => {});
     } else {
-      log.warn({ source: row.id, status: outcome.status, ms: outcome.durationMs, err: outcome.error }, 'fetch failed');
+      break;
     }
-    results.push(result);
-    options.onResult?.(result);
-  }));
+  }
+  await Promise.all(inFlight);
   return results;
+}
+
+const abortedPromise = (signal?: AbortSignal) =>
+  new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+
+async function refreshClaimed(
+  ctx: AppContext, row: SourceRow, byId: Map<string, AppContext['config']['sources'][number]>, options: PassOptions,
+): Promise<PassResult | undefined> {
+  const sourceConfig = byId.get(row.id);
+  if (!sourceConfig) return undefined;
+  const source = effectiveSource(ctx.config, sourceConfig);
+  let outcome: RefreshOutcome;
+  try {
+    outcome = await refreshSource(ctx.database.db, source, row, ctx.topics, { lookup: options.lookup, signal: options.abort });
+  } catch (err) {
+    // Only the database can get here (refreshSource records fetch errors itself).
+    outcome = { ok: false, error: `storage: ${(err as Error).message}`, durationMs: 0 };
+  }
+  recordFetch(row.id, outcome);
+  const { log } = ctx;
+  if (outcome.ok) {
+    log.info({ source: row.id, status: outcome.status, ms: outcome.durationMs, items: outcome.items, new: outcome.stored.added,
+      updated: outcome.stored.updated, merged: outcome.stored.merged }, 'fetched');
+    if (outcome.movedTo) log.warn({ source: row.id, url: sourceConfig.url, movedTo: outcome.movedTo }, 'feed has moved: update its url in the config');
+  } else {
+    log.warn({ source: row.id, status: outcome.status, ms: outcome.durationMs, err: outcome.error }, 'fetch failed');
+  }
+  return { sourceId: row.id, outcome };
 }

@@ -27,6 +27,8 @@ const EMPTY: StoreResult = { added: 0, updated: 0, unchanged: 0, merged: 0 };
 export interface RefreshOptions {
   /** For tests: the guarded DNS lookup used for untrusted links (article pages). */
   lookup?: FullTextOptions['lookup'];
+  /** Shutdown deadline: abandon the fetch and leave the source as it was, to be fetched by the next pass. */
+  signal?: AbortSignal;
 }
 
 export async function refreshSource(
@@ -35,7 +37,7 @@ export async function refreshSource(
   const started = Date.now();
   const attemptAt = new Date();
   try {
-    const fetched = await fetchFeed(source, row, options.lookup);
+    const fetched = await fetchFeed(source, row, options.lookup, options.signal);
     const { response } = fetched;
     if (fetched.notModified) {
       await recordSuccess(db, source, row, response, undefined, 0, attemptAt, started);
@@ -50,6 +52,7 @@ export async function refreshSource(
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     const status = err instanceof FetchError ? err.status : undefined;
+    if (options.signal?.aborted) return { ok: false, error: 'abandoned at shutdown', durationMs: Date.now() - started };
     await recordFailure(db, source, row, err, attemptAt, started);
     return { ok: false, status, error, durationMs: Date.now() - started };
   }
