@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import postgres from 'postgres';
+import { afterEach, describe, expect, it } from 'vitest';
+import { rssItem } from '../fixtures/bad-sources.js';
+import { freshPostgresUrl } from '../helpers/database.js';
+import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
+import { startTributary, type RunningTributary } from '../helpers/process.js';
+
+const adminUrl = process.env.TEST_DATABASE_URL;
+
+/** N sources on one host; each answer takes `delayMs`, and every request's time is recorded per source. */
+async function slowFarm(count: number, delayMs: number) {
+  const times = new Map<string, number[]>();
+  const routes = Object.fromEntries(Array.from({ length: count }, (_, i) => [`/s/${i}.xml`, (_req: unknown, res: import('node:http').ServerResponse) => {
+    times.set(`s${i}`, [...(times.get(`s${i}`) ?? []), Date.now()]);
+    setTimeout(() => res.writeHead(200, { 'content-type': 'application/rss+xml' })
+      .end(`<rss version="2.0"><channel><title>S${i}</title>${rssItem(`s${i}-1`, `Station ${i} reports a routine orbit adjustment number ${i * 31}`)}</channel></rss>`), delayMs);
+  }]));
+  const server = await startFixtureServer(routes);
+  return { server, times };
+}
+
+/** Three `tributary worker` processes, one real Postgres, sources on 127.0.0.1. Needs the server: CI sets TEST_DATABASE_URL. */
+describe.skipIf(!adminUrl)('scale-out: several workers share one database', () => {
+  let dir: string;
+  let farm: FixtureServer;
+  let database: { url: string; drop(): Promise<void> };
+  let workers: RunningTributary[] = [];
+
+  const start = async (count: number, delayMs: number, env: Record<string, string>) => {
+    const made = await slowFarm(count, delayMs);
+    farm = made.server;
+    dir = mkdtempSync(join(tmpdir(), 'tributary-scale-'));
+    const sources = Array.from({ length: count }, (_, i) => `  - { id: s${i}, url: "${farm.url}/s/${i}.xml", interval: 1m }`).join('\n');
+    writeFileSync(join(dir, 'sources.yaml'), `defaults: { perHostConcurrency: 6 }\nsources:\n${sources}\n`);
+    database = await freshPostgresUrl(adminUrl!);
+    const base = { DATABASE_URL: database.url, CONFIG: join(dir, 'sources.yaml'), TICK_SECONDS: '1', ...env };
+    // Migrate once up front, so three workers do not race to create the schema.
+    const first = startTributary(['migrate'], base);
+    expect((await first.exited).code).toBe(0);
+    workers = [0, 1, 2].map(() => startTributary(['worker'], base));
+    return made.times;
+  };
+
+  afterEach(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    workers = [];
+    await farm?.close();
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const fetchedBy = (worker: RunningTributary) => worker.logs.filter((l) => l.msg === 'fetched').map((l) => String(l.source));
+
+  it('fetches every source exactly once per interval, spread over the workers', async () => {
+    const times = await start(30, 200, {});
+    // Polls at start (spread over a few seconds), then one interval (1 min ± 10 %) later; the third is ≥ 108 s out.
+    await sleep(80_000);
+    for (let i = 0; i < 30; i++) {
+      const hits = times.get(`s${i}`) ?? [];
+      expect(hits, `s${i}`).toHaveLength(2);
+      expect(hits[1]! - hits[0]!, `s${i} waited its interval`).toBeGreaterThanOrEqual(53_000);
+    }
+    const all = workers.flatMap(fetchedBy);
+    expect(all).toHaveLength(60);
+    expect(workers.filter((w) => fetchedBy(w).length > 0).length).toBeGreaterThanOrEqual(2);
+  }, 120_000);
+
+  it('picks up the sources of a worker killed mid-pass once its leases expire', async () => {
+    const times = await start(12, 2500, { LEASE_SECONDS: '5' });
+    const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+    try {
+      // Wait until the first worker holds leases, then kill it without a chance to give them back.
+      const victim = workers[0]!;
+      let leased: string[] = [];
+      for (let tries = 0; leased.length === 0 && tries < 100; tries++) {
+        await sleep(100);
+        leased = (await sql<{ id: string }[]>`select id from sources where lease_owner like ${`${victim.child.pid}-%`}`).map((r) => r.id);
+      }
+      expect(leased.length).toBeGreaterThan(0);
+      victim.child.kill('SIGKILL');
+      const killedAt = Date.now();
+      await victim.exited;
+
+      // Everything is fetched by the survivors: the victim's sources once their 5 s lease has run out.
+      for (let tries = 0; tries < 60; tries++) {
+        const [row] = await sql<{ pending: number }[]>`select count(*)::int as pending from sources where last_success_at is null`;
+        if (row!.pending === 0) break;
+        await sleep(500);
+      }
+      const rows = await sql<{ id: string; last_success_at: Date | null; lease_owner: string | null }[]>`select id, last_success_at, lease_owner from sources`;
+      expect(rows.filter((r) => r.last_success_at === null).map((r) => r.id)).toEqual([]);
+      for (const id of leased) {
+        const hits = times.get(id)!;
+        expect(hits.length, `${id} fetched again by another worker`).toBe(2);
+        expect(hits[1]! - hits[0]!, `${id} waited for the lease`).toBeGreaterThanOrEqual(4_000);
+        expect(hits[1]!).toBeGreaterThan(killedAt);
+      }
+      const survivors = workers.slice(1).flatMap(fetchedBy);
+      for (const id of leased) expect(survivors).toContain(id);
+      // No source fetched twice apart from the victim's.
+      for (const [id, hits] of times) if (!leased.includes(id)) expect(hits, id).toHaveLength(1);
+    } finally {
+      await sql.end();
+    }
+  }, 120_000);
+});
