@@ -15,9 +15,10 @@ export async function syncSources(db: Db, config: Config): Promise<void> {
     const existing = new Map(
       (await tx.select({ id: sources.id, configHash: sources.configHash }).from(sources)).map((r) => [r.id, r.configHash]),
     );
-    // Spread first polls of new sources (about 8 a second, over a minute at most) so a big import does not fire every
-    // request at once, while one added source is fetched at the next tick.
-    const spreadMs = Math.min(60_000, 120 * config.sources.filter((s) => !existing.has(s.id)).length);
+    // Spread first polls of a big import (about 8 a second, over a minute at most) so it does not fire every request at
+    // once; a few added sources are due at once.
+    const added = config.sources.filter((s) => !existing.has(s.id)).length;
+    const spreadMs = added <= 10 ? 0 : Math.min(60_000, 120 * added);
     for (const source of config.sources) {
       const hash = configHash(source);
       const values = { url: source.url, name: source.name ?? null, tags: source.tags, enabled: source.enabled, inConfig: true };

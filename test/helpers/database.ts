@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../../src/db/client.js';
 
@@ -53,4 +56,38 @@ export async function freshPostgresUrl(adminUrl: string): Promise<{ url: string;
       await cleanup.end();
     },
   };
+}
+
+export interface ChildDatabase {
+  /** Environment that points a child `tributary` process at this database. */
+  env: Record<string, string>;
+  /** Opens it from the test (for PGlite only while no child process has it open). */
+  open(): Promise<Database>;
+  drop(): Promise<void>;
+}
+
+/** Databases for tests that run the CLI as child processes: PGlite in a temporary directory, and the real server when set. */
+export function childDatabases(): { name: 'pglite' | 'postgres'; create(): Promise<ChildDatabase> }[] {
+  const list: { name: 'pglite' | 'postgres'; create(): Promise<ChildDatabase> }[] = [{
+    name: 'pglite',
+    async create() {
+      const dir = mkdtempSync(join(tmpdir(), 'tributary-pglite-'));
+      return {
+        env: { DATA_DIR: dir },
+        open: () => openDatabase({ dataDir: dir }),
+        drop: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  }];
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (adminUrl) {
+    list.push({
+      name: 'postgres',
+      async create() {
+        const fresh = await freshPostgresUrl(adminUrl);
+        return { env: { DATABASE_URL: fresh.url }, open: () => openDatabase({ url: fresh.url }), drop: fresh.drop };
+      },
+    });
+  }
+  return list;
 }

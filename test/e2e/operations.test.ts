@@ -1,0 +1,136 @@
+import type { ServerResponse } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { articles, sources, stories } from '../../src/db/schema.js';
+import { rssItem } from '../fixtures/bad-sources.js';
+import { childDatabases, type ChildDatabase } from '../helpers/database.js';
+import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
+import { startTributary, type RunningTributary } from '../helpers/process.js';
+import { freePort } from '../helpers/tcp-proxy.js';
+
+const feed = (id: string, title: string) =>
+  `<rss version="2.0"><channel><title>${id}</title>${rssItem(`${id}-1`, title)}</channel></rss>`;
+const isFetch = (source: string) => (line: Record<string, unknown>) => line.msg === 'fetched' && line.source === source;
+
+describe.each(childDatabases())('running service on $name', (kind) => {
+  let dir: string;
+  let feeds: FixtureServer;
+  let database: ChildDatabase;
+  let running: RunningTributary[] = [];
+  /** Requests to hanging routes are held here until released. */
+  let held: ServerResponse[] = [];
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tributary-ops-'));
+    database = await kind.create();
+    held = [];
+    feeds = await startFixtureServer({
+      '/quick.xml': { headers: { 'content-type': 'application/rss+xml' }, body: feed('quick', 'Quick feed reports a tanker order') },
+      ...Object.fromEntries([0, 1, 2].map((i) => [`/slow/${i}.xml`, (_req: unknown, res: ServerResponse) => {
+        setTimeout(() => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed(`slow${i}`, `Slow feed ${i} covers a radar upgrade ${i * 13}`)), 1000);
+      }])),
+      ...Object.fromEntries([0, 1, 2].map((i) => [`/hang/${i}.xml`, (_req: unknown, res: ServerResponse) => { held.push(res); }])),
+    });
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.map((r) => r.stop()));
+    running = [];
+    for (const res of held) res.destroy();
+    await feeds.close();
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const start = (command: string, yaml: string, env: Record<string, string> = {}) => {
+    writeFileSync(join(dir, 'sources.yaml'), yaml);
+    const child = startTributary([command], { ...database.env, CONFIG: join(dir, 'sources.yaml'), TICK_SECONDS: '1', ...env });
+    running.push(child);
+    return child;
+  };
+  const sourceList = (names: string[]) => `defaults: { perHostConcurrency: 16 }\nsources:\n${names.map((n) => {
+    const [kind, i] = n.split(':');
+    const path = kind === 'quick' ? '/quick.xml' : `/${kind}/${i}.xml`;
+    return `  - { id: ${kind}${i ?? ''}, url: "${feeds.url}${path}" }`;
+  }).join('\n')}\n`;
+
+  it('SIGTERM mid-pass: finishes what it can within the deadline, exits 0, and the next start resumes without duplicates', async () => {
+    const names = ['quick', 'slow:0', 'slow:1', 'slow:2', 'hang:0', 'hang:1', 'hang:2'];
+    const worker = start('worker', sourceList(names), { SHUTDOWN_SECONDS: '3' });
+    await worker.waitForLog(isFetch('quick'));
+    // Signal while the slow feeds (1 s) and the hanging ones are all in flight.
+    while (held.length < 3 || [0, 1, 2].some((i) => !feeds.hits.get(`/slow/${i}.xml`))) await new Promise((resolve) => setTimeout(resolve, 50));
+    const signalled = Date.now();
+    worker.child.kill('SIGTERM');
+    const exit = await worker.exited;
+    const took = Date.now() - signalled;
+    expect(exit.code).toBe(0);
+    expect(took).toBeLessThan(3000 + 2500);
+    expect(took).toBeGreaterThanOrEqual(2900);
+    expect(worker.logs.some((l) => l.msg === 'stopped')).toBe(true);
+    for (const i of [0, 1, 2]) expect(worker.logs.some(isFetch(`slow${i}`)), `slow${i} finished before the deadline`).toBe(true);
+
+    const db = await database.open();
+    try {
+      const rows = await db.db.select().from(sources);
+      expect(rows.filter((r) => r.leaseOwner !== null)).toEqual([]);
+      const stored = (await db.db.select({ sourceId: articles.sourceId }).from(articles)).map((r) => r.sourceId).sort();
+      expect(stored).toEqual(['quick', 'slow0', 'slow1', 'slow2']);
+      expect(rows.filter((r) => r.id.startsWith('hang')).every((r) => r.lastAttemptAt === null && r.consecutiveFailures === 0)).toBe(true);
+    } finally {
+      await db.close();
+    }
+
+    // The hanging feeds come back; the next start fetches exactly what was left.
+    for (const i of [0, 1, 2]) feeds.routes.set(`/hang/${i}.xml`, { headers: { 'content-type': 'application/rss+xml' }, body: feed(`hang${i}`, `Hanging feed ${i} finally answers about drones ${i * 7}`) });
+    const hitsBefore = new Map(feeds.hits);
+    const again = start('worker', sourceList(names));
+    for (const i of [0, 1, 2]) await again.waitForLog(isFetch(`hang${i}`));
+    again.child.kill('SIGTERM');
+    expect((await again.exited).code).toBe(0);
+    expect(feeds.hits.get('/quick.xml')).toBe(hitsBefore.get('/quick.xml'));
+    const reopened = await database.open();
+    try {
+      expect(await reopened.db.$count(articles)).toBe(7);
+      expect(await reopened.db.$count(stories)).toBe(7);
+    } finally {
+      await reopened.close();
+    }
+  }, 60_000);
+
+  it('a second signal exits at once', async () => {
+    const worker = start('worker', sourceList(['hang:0']), { SHUTDOWN_SECONDS: '30' });
+    while (held.length < 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    worker.child.kill('SIGTERM');
+    await worker.waitForLog((l) => l.msg === 'shutting down');
+    const signalled = Date.now();
+    worker.child.kill('SIGINT');
+    expect((await worker.exited).code).toBe(1);
+    expect(Date.now() - signalled).toBeLessThan(2000);
+  }, 30_000);
+
+  it('reloads the config: a bad edit keeps the last good one, a good edit adds a source fetched within a tick', async () => {
+    const port = await freePort();
+    const service = start('serve', sourceList(['quick']), { PORT: String(port), HOST: '127.0.0.1', TICK_SECONDS: '10' });
+    await service.waitForLog(isFetch('quick'));
+    const api = async () => ((await (await fetch(`http://127.0.0.1:${port}/api/sources`)).json()) as { id: string }[]).map((s) => s.id);
+
+    writeFileSync(join(dir, 'sources.yaml'), `${sourceList(['quick'])}  - id: Bad Id\n    url: nowhere\n`);
+    const refused = await service.waitForLog((l) => l.msg === 'config reload refused: keeping the last good configuration');
+    expect((refused.problems as string[]).join('\n')).toMatch(/sources\.yaml:\d+:\d+: sources\.1\.id: must match/);
+    await service.waitForLog((l) => typeof l.msg === 'string' && /sources\.yaml:\d+:\d+: sources\.1\.url/.test(l.msg));
+    expect(await api()).toEqual(['quick']);
+    expect((await fetch(`http://127.0.0.1:${port}/feeds/all.json`)).status).toBe(200);
+
+    const edited = Date.now();
+    writeFileSync(join(dir, 'sources.yaml'), sourceList(['quick', 'slow:0']));
+    await service.waitForLog(isFetch('slow0'), 15_000);
+    // Well inside one 10 s tick: the reload asks the scheduler to look at once (1 s of it is the feed's own delay).
+    expect(Date.now() - edited).toBeLessThan(5000);
+    expect(await api()).toEqual(['quick', 'slow0']);
+    const json = (await (await fetch(`http://127.0.0.1:${port}/feeds/all.json`)).json()) as { items: { title: string }[] };
+    expect(json.items.map((i) => i.title)).toContain('Slow feed 0 covers a radar upgrade 0');
+  }, 60_000);
+});
