@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { databaseErrorMessage } from '../db/errors.js';
 import type { AppContext } from './context.js';
 import { effectiveSource } from './context.js';
 import { recordClaimLag, recordFetch } from '../metrics/record.js';
@@ -97,7 +98,7 @@ async function refreshClaimed(
     outcome = await refreshSource(ctx.database.db, source, row, ctx.topics, { lookup: options.lookup, signal: options.abort });
   } catch (err) {
     // Only the database can get here (refreshSource records fetch errors itself).
-    outcome = { ok: false, error: `storage: ${(err as Error).message}`, durationMs: 0 };
+    outcome = { ok: false, error: `database: ${databaseErrorMessage(err)}`, durationMs: 0 };
   }
   recordFetch(row.id, outcome);
   const { log } = ctx;

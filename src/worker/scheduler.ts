@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import cron from 'node-cron';
+import { databaseErrorMessage } from '../db/errors.js';
 import { releaseLeases } from './claim.js';
 import type { AppContext } from './context.js';
 import { runPass } from './pass.js';
@@ -31,7 +32,7 @@ export function startScheduler(ctx: () => AppContext, tickSeconds = 10): Schedul
     if (running || stopping.signal.aborted) return;
     const current = ctx();
     running = runPass(current, { stop: stopping.signal, abort: abandon.signal })
-      .catch((err: Error) => current.log.error({ err: err.message }, 'scheduler pass failed'))
+      .catch((err: unknown) => current.log.error({ err: databaseErrorMessage(err) }, 'scheduler pass failed'))
       .finally(() => { running = undefined; });
   };
   const task = cron.schedule(cronEvery(tickSeconds), tick, { noOverlap: true });
