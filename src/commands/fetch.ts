@@ -2,6 +2,8 @@ import { bootstrap, refreshTopics } from '../bootstrap.js';
 import { createLogger } from '../log.js';
 import { readEnv } from '../env.js';
 import { runPass } from '../worker/pass.js';
+import { listSources } from '../storage/sources.js';
+import { createProgress } from './progress.js';
 import { formatTable } from './table.js';
 
 export async function fetchCommand(sourceIds: string[]): Promise<number> {
@@ -13,7 +15,11 @@ export async function fetchCommand(sourceIds: string[]): Promise<number> {
       return 2;
     }
     await refreshTopics(ctx);
-    const results = await runPass(ctx, sourceIds.length > 0 ? { ids: sourceIds } : { force: true });
+    const due = (await listSources(ctx.database.db)).filter((s) => s.inConfig && s.enabled && !s.gone);
+    const total = sourceIds.length > 0 ? due.filter((s) => sourceIds.includes(s.id)).length : due.length;
+    const progress = createProgress(total);
+    const results = await runPass(ctx, { ...(sourceIds.length > 0 ? { ids: sourceIds } : { force: true }), onResult: progress.add });
+    progress.done();
     results.sort((a, b) => a.sourceId.localeCompare(b.sourceId));
     console.log(formatTable(['SOURCE', 'RESULT', 'NEW', 'UPDATED', 'MERGED', 'MS'], results.map(({ sourceId, outcome }) => [
       sourceId,

@@ -29,11 +29,10 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
 
   let scheduler: Scheduler | undefined;
   if (options.worker) scheduler = startScheduler(current, env.tickSeconds);
-  const server = options.web ? buildServer(current) : undefined;
-  if (server) {
-    await server.listen({ port: env.port, host: env.host });
-    log.info({ url: `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${env.port}/` }, 'listening');
-  }
+  // A worker still answers health checks and Prometheus scrapes on PORT.
+  const server = buildServer(current, { routes: options.web ? 'all' : 'ops' });
+  const address = await server.listen({ port: env.port, host: env.host });
+  log.info({ url: `${address.replace('//0.0.0.0:', '//localhost:')}/`, routes: options.web ? 'all' : 'ops' }, 'listening');
 
   // One reload at a time; an edit arriving during a reload is picked up by a reload right after.
   let reloading: Promise<void> | undefined;
@@ -75,7 +74,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   watcher.close();
   const stopped = await scheduler?.stop(env.shutdownSeconds * 1000);
   if (stopped?.abandoned) log.warn('shutdown deadline reached: fetches in flight were abandoned and will be retried');
-  await server?.close();
+  await server.close();
   await reloading;
   await Promise.allSettled(background);
   await ctx.database.close();

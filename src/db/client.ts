@@ -10,7 +10,16 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** Applies pending drizzle-kit migrations from `drizzle/`. */
   migrate(): Promise<void>;
+  /** Connections this process holds, as the server sees them (for metrics). */
+  poolUse(): Promise<PoolUse>;
   close(): Promise<void>;
+}
+
+export interface PoolUse {
+  max: number;
+  open: number;
+  /** Busy with a query, not counting the one asking. */
+  active: number;
 }
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -31,12 +40,22 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-  const client = postgres(url, { max, onnotice: () => {}, idle_timeout: 30, connect_timeout: 10 });
+  // A name per process lets pg_stat_activity (and poolUse) tell this pool's connections from other replicas'.
+  const applicationName = `tributary-${process.pid}`;
+  const client = postgres(url, {
+    max, onnotice: () => {}, idle_timeout: 30, connect_timeout: 10, connection: { application_name: applicationName },
+  });
   const db = drizzle(client, { schema });
   return {
     db: db as unknown as Db,
     kind: 'postgres',
     migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_DIR }),
+    async poolUse() {
+      const [row] = await client<{ open: number; active: number }[]>`
+        select count(*)::int as open, count(*) filter (where state = 'active')::int as active
+        from pg_stat_activity where application_name = ${applicationName}`;
+      return { max, open: row?.open ?? 0, active: Math.max(0, (row?.active ?? 1) - 1) };
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -52,6 +71,8 @@ async function openPglite(dataDir: string): Promise<Database> {
     db: db as unknown as Db,
     kind: 'pglite',
     migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_DIR }),
+    // One in-process connection, always open.
+    poolUse: async () => ({ max: 1, open: 1, active: 0 }),
     close: () => client.close(),
   };
 }

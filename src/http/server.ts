@@ -13,6 +13,8 @@ import { registerStatusPage } from './routes/status-page.js';
 export interface ServerOptions {
   /** How long the data version (and so a cached feed) may be trusted without asking the database; 0 in tests. */
   versionTtlMs?: number;
+  /** `ops`: only /healthz, /readyz and /metrics, for worker replicas (health checks and Prometheus scrapes). */
+  routes?: 'all' | 'ops';
 }
 
 export function buildServer(ctx: () => AppContext, options: ServerOptions = {}): FastifyInstance {
@@ -20,6 +22,10 @@ export function buildServer(ctx: () => AppContext, options: ServerOptions = {}):
   const app = Fastify({ loggerInstance: ctx().log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger });
   registerMetrics(app, ctx);
   registerHealthRoutes(app, ctx);
+  if (options.routes === 'ops') {
+    app.setNotFoundHandler((request, reply) => reply.code(404).type('text/plain; charset=utf-8').send(`Not found: ${request.url} (a worker serves only /healthz, /readyz and /metrics)\n`));
+    return app;
+  }
   // One cache per server; the version is read from the database of the current context.
   const cache = new FeedCache(() => readDataVersion(ctx().database.db), 500, options.versionTtlMs ?? 1000);
   registerFeedRoutes(app, ctx, cache);

@@ -67,6 +67,19 @@ describe.skipIf(!adminUrl)('scale-out: several workers share one database', () =
     const all = workers.flatMap(fetchedBy);
     expect(all).toHaveLength(60);
     expect(workers.filter((w) => fetchedBy(w).length > 0).length).toBeGreaterThanOrEqual(2);
+
+    // Each replica answers health checks and Prometheus scrapes with its own counts, and serves no feeds.
+    for (const worker of workers) {
+      const url = String((await worker.waitForLog((l) => l.msg === 'listening')).url);
+      const text = await (await fetch(`${url}metrics`)).text();
+      const fetches = [...text.matchAll(/^tributary_fetches_total\{[^}]*outcome="ok"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+      expect(fetches).toBe(fetchedBy(worker).length);
+      expect(text).toMatch(/^tributary_db_pool_max 10$/m);
+      expect(text).toMatch(/^tributary_db_connections\{state="idle"\} [1-9]/m);
+      expect(text).toMatch(/^tributary_scheduler_lag_seconds_count \d+$/m);
+      expect((await fetch(`${url}healthz`)).status).toBe(200);
+      expect((await fetch(`${url}feeds/all.rss`)).status).toBe(404);
+    }
   }, 120_000);
 
   it('picks up the sources of a worker killed mid-pass once its leases expire', async () => {

@@ -14,7 +14,8 @@ export interface RunningTributary {
 /** Starts the real CLI (through tsx, no build needed) as a child process, collecting its JSON log lines. */
 export function startTributary(args: string[], env: Record<string, string>): RunningTributary {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    env: { ...process.env, LOG_LEVEL: 'info', CI: '1', ...env },
+    // Port 0: several processes (workers answer /healthz and /metrics too) never collide.
+    env: { ...process.env, LOG_LEVEL: 'info', CI: '1', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
