@@ -3,6 +3,7 @@ import { watchFile } from '../config/watch.js';
 import { readEnv } from '../env.js';
 import { buildServer } from '../http/server.js';
 import { reloadConfig } from '../reload.js';
+import { startRetention } from '../worker/retention.js';
 import { startScheduler, type Scheduler } from '../worker/scheduler.js';
 import type { AppContext } from '../worker/context.js';
 
@@ -29,6 +30,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
 
   let scheduler: Scheduler | undefined;
   if (options.worker) scheduler = startScheduler(current, env.tickSeconds);
+  const retention = options.worker ? startRetention(current, env.retentionMinutes * 60_000) : undefined;
   // A worker still answers health checks and Prometheus scrapes on PORT.
   const server = buildServer(current, { routes: options.web ? 'all' : 'ops' });
   const address = await server.listen({ port: env.port, host: env.host });
@@ -72,6 +74,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   process.once('SIGTERM', () => exitNow('SIGTERM'));
 
   watcher.close();
+  await retention?.stop();
   const stopped = await scheduler?.stop(env.shutdownSeconds * 1000);
   if (stopped?.abandoned) log.warn('shutdown deadline reached: fetches in flight were abandoned and will be retried');
   await server.close();

@@ -87,6 +87,8 @@ export const articles = pgTable('articles', {
   index('articles_content_hash_idx').on(t.contentHash),
   index('articles_story_idx').on(t.storyId),
   index('articles_published_idx').on(t.publishedAt),
+  // Newest-first per source: retention's "keep the newest N" and per-source listings.
+  index('articles_source_published_idx').on(t.sourceId, t.publishedAt, t.id),
 ]);
 
 /** Locality-sensitive keys of an article's shingles: equal keys make near-duplicate candidates. */

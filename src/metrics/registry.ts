@@ -14,6 +14,7 @@ export function createMetrics() {
     schedulerLag: new Histogram({ name: 'tributary_scheduler_lag_seconds', help: 'How late sources were when claimed, against their due time (forced fetches count as on time or early)', buckets: [0.5, 1, 5, 10, 30, 60, 300, 900, 3600], registers: [registry] }),
     dbPoolMax: new Gauge({ name: 'tributary_db_pool_max', help: 'Database connections this process may open', registers: [registry] }),
     dbConnections: new Gauge({ name: 'tributary_db_connections', help: 'Database connections this process holds, by state (active, idle)', labelNames: ['state'], registers: [registry] }),
+    articlesPruned: new Counter({ name: 'tributary_articles_pruned_total', help: 'Articles deleted by retention', registers: [registry] }),
     httpRequests: new Counter({ name: 'tributary_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] }),
   };
 }

@@ -23,8 +23,16 @@ export interface StoreResult {
 /** Ids readers see: a URN (Atom needs a URI) derived from the first article, so it survives restarts and re-imports. */
 export const storyUid = (sourceId: string, guid: string) => `urn:tributary:story:${sha256(`${sourceId}\n${guid}`).slice(0, 32)}`;
 
-/** Arbitrary constant naming the advisory lock that serializes story matching. */
+/** Arbitrary constant naming the advisory lock that serializes story matching (and the pruning that removes stories). */
 const STORY_MATCHING_LOCK = 7_316_904_211;
+
+/**
+ * Held to the end of the transaction. Sources are stored concurrently, each in its own transaction, and one could not
+ * see another's uncommitted copy of the same report, nor a story that retention is deleting.
+ */
+export async function lockStoryMatching(tx: DbOrTx): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${STORY_MATCHING_LOCK})`);
+}
 
 const searchVector = (title: string, text: string) =>
   sql`to_tsvector('english', ${title} || ' ' || left(${text}, 100000))`;
@@ -61,9 +69,7 @@ export async function storeArticles(
         fresh.push(item);
       }
     }
-    // Sources are stored concurrently, each in its own transaction, and one could not see another's uncommitted copy
-    // of the same report: story matching is serialized across all workers with a transaction-scoped advisory lock.
-    if (fresh.length > 0) await tx.execute(sql`select pg_advisory_xact_lock(${STORY_MATCHING_LOCK})`);
+    if (fresh.length > 0) await lockStoryMatching(tx);
     for (let i = 0; i < fresh.length; i += 500) {
       result.merged += await insertArticles(tx, source, fresh.slice(i, i + 500), topics);
       result.added += Math.min(500, fresh.length - i);

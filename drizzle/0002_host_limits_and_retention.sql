@@ -1,2 +1,3 @@
 ALTER TABLE "sources" ADD COLUMN "host" text GENERATED ALWAYS AS (lower(substring(coalesce(current_url, url) from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/?#]+)'))) STORED;--> statement-breakpoint
+CREATE INDEX "articles_source_published_idx" ON "articles" USING btree ("source_id","published_at","id");--> statement-breakpoint
 CREATE INDEX "sources_host_lease_idx" ON "sources" USING btree ("host","lease_until");

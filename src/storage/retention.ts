@@ -1,0 +1,74 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { queryRows } from '../db/rows.js';
+import type { DbOrTx } from '../dedup/find-story.js';
+import { lockStoryMatching, recomputeStory } from './articles.js';
+import { bumpDataVersion } from './data-version.js';
+
+export interface RetentionPolicy {
+  maxAgeDays?: number;
+  maxArticlesPerSource?: number;
+}
+
+export interface Pruned {
+  articles: number;
+  stories: number;
+}
+
+const DAY = 86_400_000;
+const bigints = (ids: number[]) => `{${ids.join(',')}}`;
+
+/**
+ * Deletes articles past the retention policy in short transactions of `batchSize`, so feeds and ingest never wait on
+ * one long lock. A story that loses all its articles goes; one that loses some is recomputed (its lead, link and title
+ * follow the earliest article left; its id stays).
+ */
+export async function pruneArticles(db: Db, policy: RetentionPolicy, options: { now?: Date; batchSize?: number } = {}): Promise<Pruned> {
+  const batchSize = options.batchSize ?? 1000;
+  const total: Pruned = { articles: 0, stories: 0 };
+  const run = async (select: (tx: DbOrTx) => Promise<number[]>) => {
+    for (;;) {
+      const pruned = await db.transaction(async (tx) => {
+        await lockStoryMatching(tx);
+        const ids = await select(tx);
+        return ids.length === 0 ? undefined : deleteArticles(tx, ids);
+      });
+      if (!pruned) return;
+      total.articles += pruned.articles;
+      total.stories += pruned.stories;
+    }
+  };
+  if (policy.maxAgeDays !== undefined) {
+    const cutoff = new Date((options.now ?? new Date()).getTime() - policy.maxAgeDays * DAY);
+    await run(async (tx) => (await queryRows<{ id: number | string }>(tx, sql`
+      select id from articles where published_at < ${cutoff.toISOString()}::timestamptz limit ${batchSize}`)).map((r) => Number(r.id)));
+  }
+  if (policy.maxArticlesPerSource !== undefined) {
+    const keep = policy.maxArticlesPerSource;
+    const sourceIds = (await queryRows<{ source_id: string }>(db, sql`
+      select source_id from articles group by source_id having count(*) > ${keep}`)).map((r) => r.source_id);
+    for (const sourceId of sourceIds) {
+      // Everything older than the source's keep-th newest article, walked on (source_id, published_at, id).
+      await run(async (tx) => (await queryRows<{ id: number | string }>(tx, sql`
+        select id from articles
+        where source_id = ${sourceId}
+        order by published_at desc, id desc
+        offset ${keep} limit ${batchSize}`)).map((r) => Number(r.id)));
+    }
+  }
+  return total;
+}
+
+async function deleteArticles(tx: DbOrTx, ids: number[]): Promise<Pruned> {
+  const touched = await queryRows<{ story_id: number | string | null }>(tx, sql`
+    delete from articles where id = any(${bigints(ids)}::bigint[]) returning story_id`);
+  const storyIds = [...new Set(touched.map((r) => r.story_id).filter((id) => id !== null).map(Number))];
+  const emptied = storyIds.length === 0 ? [] : await queryRows<{ id: number | string }>(tx, sql`
+    delete from stories s where s.id = any(${bigints(storyIds)}::bigint[])
+      and not exists (select 1 from articles a where a.story_id = s.id)
+    returning s.id`);
+  const gone = new Set(emptied.map((r) => Number(r.id)));
+  for (const storyId of storyIds) if (!gone.has(storyId)) await recomputeStory(tx, storyId);
+  if (touched.length > 0) await bumpDataVersion(tx);
+  return { articles: touched.length, stories: gone.size };
+}
