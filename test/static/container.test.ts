@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 describe('container files', () => {
   const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
     services: Record<string, { image?: string; build?: string; command?: string[]; environment?: Record<string, string>;
-      volumes?: string[]; healthcheck?: { test?: string[] }; depends_on?: Record<string, { condition: string }>; profiles?: string[] }>;
+      volumes?: string[]; healthcheck?: { test?: string[] }; depends_on?: Record<string, { condition: string }>; profiles?: string[]; stop_grace_period?: string }>;
     volumes: Record<string, unknown>;
   };
   const dockerfile = readFileSync('Dockerfile', 'utf8');
@@ -34,6 +34,9 @@ describe('container files', () => {
     expect(compose.services.web?.command).toEqual(['web']);
     expect(compose.services.worker?.command).toEqual(['worker']);
     expect(compose.services.worker?.profiles).toEqual(['scale']);
+    // Workers answer /healthz too, so the image's HEALTHCHECK must stay on for them.
+    expect(compose.services.worker?.healthcheck).toBeUndefined();
+    expect(compose.services.worker?.stop_grace_period).toBe('30s');
   });
 
   it('the Dockerfile is multi-stage on Node 24, non-root, with a healthcheck, and starts the CLI', () => {
