@@ -41,12 +41,14 @@ export async function placeArticles(db: DbOrTx, batch: Incoming[]): Promise<Plac
   if (batch.length === 0) return [];
   const urls = [...new Set(batch.map((a) => a.canonicalUrl).filter((u): u is string => Boolean(u)))];
   const hashes = [...new Set(batch.map((a) => a.contentHash))];
-  const exactRows = await db.select({ canonicalUrl: articles.canonicalUrl, contentHash: articles.contentHash, storyId: articles.storyId })
+  const exactQuery = db.select({ canonicalUrl: articles.canonicalUrl, contentHash: articles.contentHash, storyId: articles.storyId })
     .from(articles)
     .where(and(isNotNull(articles.storyId), urls.length > 0
       ? or(sql`${articles.canonicalUrl} = any(${textArray(urls)}::text[])`, sql`${articles.contentHash} = any(${textArray(hashes)}::text[])`)
       : sql`${articles.contentHash} = any(${textArray(hashes)}::text[])`))
     .orderBy(articles.publishedAt);
+  // Both lookups at once (pipelined on one connection): they run under the story-matching lock.
+  const [exactRows, candidatesOf] = await Promise.all([exactQuery, bandCandidates(db, batch)]);
   const byUrl = new Map<string, number>();
   const byHash = new Map<string, number>();
   for (const row of exactRows) {
@@ -54,30 +56,54 @@ export async function placeArticles(db: DbOrTx, batch: Incoming[]): Promise<Plac
     if (!byHash.has(row.contentHash)) byHash.set(row.contentHash, row.storyId!);
   }
 
-  const candidatesOf = await bandCandidates(db, batch);
+  const earlier = new BatchIndex();
   const placements: Placement[] = [];
   for (const [i, item] of batch.entries()) {
     const exact = (item.canonicalUrl && byUrl.get(item.canonicalUrl)) || byHash.get(item.contentHash);
-    if (exact) {
-      placements.push({ storyId: exact });
-      continue;
-    }
-    let best: { placement: Placement; score: number } | undefined;
-    for (const candidate of candidatesOf[i]!) {
+    let best: { placement: Placement; score: number } | undefined = exact ? { placement: { storyId: exact }, score: 1 } : undefined;
+    for (const candidate of best ? [] : candidatesOf[i]!) {
       const score = sameStory(item.keys.fingerprint, candidate.print);
       if (score !== undefined && (!best || score > best.score)) best = { placement: { storyId: candidate.storyId }, score };
     }
-    // Earlier articles of this batch: same keys, or a verified near-duplicate sharing a band.
-    for (let j = 0; j < i && !best; j++) {
-      const other = batch[j]!;
-      const sameKey = (item.canonicalUrl && item.canonicalUrl === other.canonicalUrl) || item.contentHash === other.contentHash;
-      const shareBand = item.keys.bands.some((b) => other.keys.bands.includes(b));
-      const score = sameKey ? 1 : shareBand ? sameStory(item.keys.fingerprint, other.keys.fingerprint) : undefined;
-      if (score !== undefined) best = { placement: resolveSameAs(placements, j), score };
+    // Earlier articles of this batch, oldest first: same keys, or a verified near-duplicate sharing a band.
+    if (!best) {
+      const j = earlier.sameKey(item) ?? earlier.sharingBand(item).find((k) => sameStory(item.keys.fingerprint, batch[k]!.keys.fingerprint) !== undefined);
+      if (j !== undefined) best = { placement: resolveSameAs(placements, j), score: 1 };
     }
+    earlier.add(i, item);
     placements.push(best?.placement);
   }
   return placements;
+}
+
+/** The batch's earlier articles by URL, content hash and band, so matching within a batch stays linear. */
+class BatchIndex {
+  private readonly byUrl = new Map<string, number>();
+  private readonly byHash = new Map<string, number>();
+  private readonly byBand = new Map<bigint, number[]>();
+
+  add(index: number, item: Incoming): void {
+    if (item.canonicalUrl && !this.byUrl.has(item.canonicalUrl)) this.byUrl.set(item.canonicalUrl, index);
+    if (!this.byHash.has(item.contentHash)) this.byHash.set(item.contentHash, index);
+    for (const band of item.keys.bands) {
+      const list = this.byBand.get(band);
+      if (list) list.push(index);
+      else this.byBand.set(band, [index]);
+    }
+  }
+
+  sameKey(item: Incoming): number | undefined {
+    const byUrl = item.canonicalUrl ? this.byUrl.get(item.canonicalUrl) : undefined;
+    const byHash = this.byHash.get(item.contentHash);
+    if (byUrl === undefined) return byHash;
+    return byHash === undefined ? byUrl : Math.min(byUrl, byHash);
+  }
+
+  sharingBand(item: Incoming): number[] {
+    const found = new Set<number>();
+    for (const band of item.keys.bands) for (const index of this.byBand.get(band) ?? []) found.add(index);
+    return [...found].sort((a, b) => a - b);
+  }
 }
 
 /** A batch article that itself joined another article's story points at that story. */
@@ -116,11 +142,18 @@ export async function findStory(db: DbOrTx, article: NormalizedArticle, keys: De
   return placement && 'storyId' in placement ? placement.storyId : undefined;
 }
 
-/** Replaces the band keys of some articles (on insert and when their text changes). */
-export async function saveBands(db: DbOrTx, entries: { articleId: number; keys: DedupKeys }[]): Promise<void> {
+/** Replaces the band keys of some articles (on insert, `fresh`: nothing to replace, and when their text changes). */
+export async function saveBands(db: DbOrTx, entries: { articleId: number; keys: DedupKeys }[], options: { fresh?: boolean } = {}): Promise<void> {
   if (entries.length === 0) return;
-  await db.delete(articleBands).where(inArray(articleBands.articleId, entries.map((e) => e.articleId)));
-  const rows = entries.flatMap((e) => e.keys.bands.map((band) => ({ band, articleId: e.articleId })));
-  for (let i = 0; i < rows.length; i += 2000) await db.insert(articleBands).values(rows.slice(i, i + 2000)).onConflictDoNothing();
+  if (!options.fresh) await db.delete(articleBands).where(inArray(articleBands.articleId, entries.map((e) => e.articleId)));
+  const bands = entries.flatMap((e) => e.keys.bands);
+  const ids = entries.flatMap((e) => e.keys.bands.map(() => e.articleId));
+  // Two array parameters instead of a VALUES list: ~20 rows an article add up, and building them value by value
+  // through the query builder cost more than the insert itself.
+  for (let i = 0; i < bands.length; i += 20_000) {
+    await db.execute(sql`insert into ${articleBands} (band, article_id)
+      select * from unnest(${`{${bands.slice(i, i + 20_000).join(',')}}`}::bigint[], ${`{${ids.slice(i, i + 20_000).join(',')}}`}::bigint[])
+      on conflict do nothing`);
+  }
 }
 

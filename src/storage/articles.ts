@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { articles, sources, stories, storyTopics } from '../db/schema.js';
-import { dedupKeys, placeArticles, saveBands, type DbOrTx } from '../dedup/find-story.js';
+import { dedupKeys, placeArticles, saveBands, type DbOrTx, type DedupKeys } from '../dedup/find-story.js';
 import type { NormalizedArticle } from '../processor/normalize.js';
 import { bumpDataVersion } from './data-version.js';
 import { sha256 } from '../processor/hash.js';
@@ -69,9 +69,11 @@ export async function storeArticles(
         fresh.push(item);
       }
     }
+    // Everything CPU-bound is done before taking the lock: other sources' stores wait while it is held.
+    const prepared = fresh.map((item) => prepare(item, source, topics));
     if (fresh.length > 0) await lockStoryMatching(tx);
     for (let i = 0; i < fresh.length; i += 500) {
-      result.merged += await insertArticles(tx, source, fresh.slice(i, i + 500), topics);
+      result.merged += await insertArticles(tx, source, prepared.slice(i, i + 500), topics);
       result.added += Math.min(500, fresh.length - i);
     }
     if (result.added + result.updated > 0) await bumpDataVersion(tx);
@@ -89,8 +91,22 @@ const articleValues = (item: NormalizedArticle) => ({
  * Inserts new articles in a few statements per batch: each joins the story it was placed in, or founds a new one.
  * Returns how many joined a story that was already stored or founded earlier in the batch.
  */
-async function insertArticles(tx: DbOrTx, source: SourceRef, batch: NormalizedArticle[], topics: readonly TopicMatcher[]): Promise<number> {
-  const keys = batch.map(dedupKeys);
+interface Prepared {
+  item: NormalizedArticle;
+  keys: DedupKeys;
+  /** Topics the article matches on its own. */
+  topicIds: string[];
+}
+
+const prepare = (item: NormalizedArticle, source: SourceRef, topics: readonly TopicMatcher[]): Prepared => ({
+  item,
+  keys: dedupKeys(item),
+  topicIds: topics.filter((t) => t.matches({ title: item.title, text: item.text, sourceId: source.id, sourceTags: source.tags })).map((t) => t.id),
+});
+
+async function insertArticles(tx: DbOrTx, source: SourceRef, prepared: Prepared[], topics: readonly TopicMatcher[]): Promise<number> {
+  const batch = prepared.map((p) => p.item);
+  const keys = prepared.map((p) => p.keys);
   const placements = await placeArticles(tx, batch.map((item, i) => ({ canonicalUrl: item.canonicalUrl, contentHash: item.contentHash, keys: keys[i]! })));
   const founders = batch.map((_, i) => i).filter((i) => placements[i] === undefined);
   const newStories = founders.length === 0 ? [] : await tx.insert(stories).values(founders.map((i) => {
@@ -111,22 +127,19 @@ async function insertArticles(tx: DbOrTx, source: SourceRef, batch: NormalizedAr
     .returning({ id: articles.id, guid: articles.guid });
   const articleByGuid = new Map(inserted.map((row) => [row.guid, row.id]));
   const articleId = (i: number) => articleByGuid.get(batch[i]!.guid)!;
-  await saveBands(tx, batch.map((_, i) => ({ articleId: articleId(i), keys: keys[i]! })));
-
   const joined = new Set(batch.map((_, i) => i).filter((i) => placements[i] !== undefined).map(storyOf));
   const solo = founders.filter((i) => !joined.has(storyOf(i)));
-  if (solo.length > 0) {
-    await tx.execute(sql`update ${stories} set lead_article_id = v.article_id
+  const topicRows = solo.flatMap((i) =>
+    prepared[i]!.topicIds.map((topicId) => ({ topicId, storyId: storyOf(i), publishedAt: batch[i]!.publishedAt })));
+  // Independent statements, sent together: the lock is held for one round trip instead of three.
+  await Promise.all([
+    saveBands(tx, batch.map((_, i) => ({ articleId: articleId(i), keys: keys[i]! })), { fresh: true }),
+    solo.length > 0 && tx.execute(sql`update ${stories} set lead_article_id = v.article_id
       from (select unnest(${`{${solo.map(storyOf).join(',')}}`}::bigint[]) as story_id,
                    unnest(${`{${solo.map(articleId).join(',')}}`}::bigint[]) as article_id) v
-      where ${stories.id} = v.story_id`);
-    const topicRows = solo.flatMap((i) => {
-      const item = batch[i]!;
-      return topics.filter((t) => t.matches({ title: item.title, text: item.text, sourceId: source.id, sourceTags: source.tags }))
-        .map((t) => ({ topicId: t.id, storyId: storyOf(i), publishedAt: item.publishedAt }));
-    });
-    if (topicRows.length > 0) await tx.insert(storyTopics).values(topicRows).onConflictDoNothing();
-  }
+      where ${stories.id} = v.story_id`),
+    topicRows.length > 0 && tx.insert(storyTopics).values(topicRows).onConflictDoNothing(),
+  ]);
   for (const storyId of joined) {
     await recomputeStory(tx, storyId);
     await refreshStoryTopics(tx, storyId, topics);
