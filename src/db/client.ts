@@ -22,6 +22,9 @@ export interface PoolUse {
   active: number;
 }
 
+/** Arbitrary constant naming the advisory lock held while migrating. */
+const MIGRATION_LOCK = 7_316_904_214;
+
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
 export interface DatabaseOptions {
@@ -49,7 +52,17 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   return {
     db: db as unknown as Db,
     kind: 'postgres',
-    migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_DIR }),
+    async migrate() {
+      // Replicas start together: one migrates while the others wait on a session lock, then find nothing to do.
+      const session = await client.reserve();
+      try {
+        await session`select pg_advisory_lock(${MIGRATION_LOCK})`;
+        await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+      } finally {
+        await session`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+        session.release();
+      }
+    },
     async poolUse() {
       const [row] = await client<{ open: number; active: number }[]>`
         select count(*)::int as open, count(*) filter (where state = 'active')::int as active

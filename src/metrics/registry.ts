@@ -12,6 +12,8 @@ export function createMetrics() {
     duplicatesMerged: new Counter({ name: 'tributary_duplicates_merged_total', help: 'New articles that joined an existing story', registers: [registry] }),
     sourcesFailing: new Gauge({ name: 'tributary_sources_failing', help: 'Sources whose last fetch failed', registers: [registry] }),
     schedulerLag: new Histogram({ name: 'tributary_scheduler_lag_seconds', help: 'How late sources were when claimed, against their due time (forced fetches count as on time or early)', buckets: [0.5, 1, 5, 10, 30, 60, 300, 900, 3600], registers: [registry] }),
+    sourcesDue: new Gauge({ name: 'tributary_sources_due', help: 'Sources due for a fetch that no worker has claimed yet', registers: [registry] }),
+    schedulerOverdue: new Gauge({ name: 'tributary_scheduler_overdue_seconds', help: 'How long the longest-waiting due source has been waiting', registers: [registry] }),
     dbPoolMax: new Gauge({ name: 'tributary_db_pool_max', help: 'Database connections this process may open', registers: [registry] }),
     dbConnections: new Gauge({ name: 'tributary_db_connections', help: 'Database connections this process holds, by state (active, idle)', labelNames: ['state'], registers: [registry] }),
     articlesPruned: new Counter({ name: 'tributary_articles_pruned_total', help: 'Articles deleted by retention', registers: [registry] }),

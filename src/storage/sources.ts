@@ -6,12 +6,17 @@ import { sha256 } from '../processor/hash.js';
 
 export type SourceRow = typeof sources.$inferSelect;
 
+/** Arbitrary constant naming the advisory lock that serializes syncing the sources table with a config file. */
+const SYNC_SOURCES_LOCK = 7_316_904_213;
+
 /** Changes to these fields reset what the fetcher learned (a 410, a remembered redirect). */
 const configHash = (source: SourceConfig) => sha256(JSON.stringify({ url: source.url, enabled: source.enabled }));
 
 /** Makes the sources table follow the YAML file; sources removed from the file stay, marked not in config. */
 export async function syncSources(db: Db, config: Config): Promise<void> {
   await db.transaction(async (tx) => {
+    // Replicas starting together (or reloading the same edit) take turns, so each sees the others' rows.
+    await tx.execute(sql`select pg_advisory_xact_lock(${SYNC_SOURCES_LOCK})`);
     const existing = new Map(
       (await tx.select({ id: sources.id, configHash: sources.configHash }).from(sources)).map((r) => [r.id, r.configHash]),
     );

@@ -130,6 +130,12 @@ describe.each(childDatabases())('running service on $name', (kind) => {
     // Well inside one 10 s tick: the reload asks the scheduler to look at once (1 s of it is the feed's own delay).
     expect(Date.now() - edited).toBeLessThan(5000);
     expect(await api()).toEqual(['quick', 'slow0']);
+
+    // Removed from the file: kept (its articles stay until retention) but no longer polled.
+    writeFileSync(join(dir, 'sources.yaml'), sourceList(['slow:0']));
+    await service.waitForLog((l) => l.msg === 'config reloaded' && l.sources === 1);
+    const statuses = (await (await fetch(`http://127.0.0.1:${port}/api/sources`)).json()) as { id: string; status: string }[];
+    expect(statuses.map((s) => [s.id, s.status])).toEqual([['quick', 'removed'], ['slow0', 'ok']]);
     const json = (await (await fetch(`http://127.0.0.1:${port}/feeds/all.json`)).json()) as { items: { title: string }[] };
     expect(json.items.map((i) => i.title)).toContain('Slow feed 0 covers a radar upgrade 0');
   }, 60_000);

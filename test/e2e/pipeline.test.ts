@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import Parser from 'rss-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.js';
+import { queryRows } from '../../src/db/rows.js';
 import { listSources } from '../../src/storage/sources.js';
 import { runPass } from '../../src/worker/pass.js';
 import type { AppContext } from '../../src/worker/context.js';
@@ -166,6 +168,10 @@ output: { baseUrl: "http://feeds.test", limit: 50 }
     expect(delta('tributary_fetches_total{source="wire",outcome="ok"}') + delta('tributary_fetches_total{source="wire",outcome="not_modified"}')).toBe(1);
     expect(delta('tributary_fetch_duration_seconds_count{outcome="error"}')).toBe(1);
     expect(after.get('tributary_sources_failing')).toBe(2);
+    // Nothing is due right after a pass: no backlog.
+    expect(after.get('tributary_sources_due')).toBe(0);
+    expect(after.get('tributary_scheduler_overdue_seconds')).toBe(0);
+    expect(after.get('tributary_db_pool_max')).toBe(database.kind === 'postgres' ? 10 : 1);
     expect(after.get('tributary_http_requests_total{route="/metrics",status="200"}')).toBeGreaterThanOrEqual(1);
     expect(after.get('tributary_http_requests_total{route="/feeds/:file",status="200"}')).toBeGreaterThan(0);
   });
@@ -179,6 +185,19 @@ output: { baseUrl: "http://feeds.test", limit: 50 }
     expect(api.find((s) => s.id === 'broken')?.status).toBe('failing');
     expect(api.find((s) => s.id === 'wire')?.status).toBe('ok');
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready', migrations: 3 });
+  });
+
+  it('is not ready while a migration this build ships is missing from the database', async () => {
+    const [last] = await queryRows<{ id: number; hash: string; created_at: string }>(database.db,
+      sql`delete from drizzle.__drizzle_migrations where id = (select max(id) from drizzle.__drizzle_migrations) returning id, hash, created_at`);
+    try {
+      const response = await fetch(`${base}/readyz`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ status: 'migrations pending', applied: 2, expected: 3 });
+    } finally {
+      await database.db.execute(sql`insert into drizzle.__drizzle_migrations (id, hash, created_at) values (${last!.id}, ${last!.hash}, ${last!.created_at})`);
+    }
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 });

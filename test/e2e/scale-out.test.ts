@@ -35,13 +35,13 @@ describe.skipIf(!adminUrl)('scale-out: several workers share one database', () =
     farm = made.server;
     dir = mkdtempSync(join(tmpdir(), 'tributary-scale-'));
     const sources = Array.from({ length: count }, (_, i) => `  - { id: s${i}, url: "${farm.url}/s/${i}.xml", interval: 1m }`).join('\n');
-    writeFileSync(join(dir, 'sources.yaml'), `defaults: { perHostConcurrency: 6 }\nsources:\n${sources}\n`);
+    // Four in flight per worker, twelve per host: one worker cannot take the whole host, so the three share it.
+    writeFileSync(join(dir, 'sources.yaml'), `defaults: { concurrency: 4, perHostConcurrency: 12 }\nsources:\n${sources}\n`);
     database = await freshPostgresUrl(adminUrl!);
     const base = { DATABASE_URL: database.url, CONFIG: join(dir, 'sources.yaml'), TICK_SECONDS: '1', ...env };
-    // Migrate once up front, so three workers do not race to create the schema.
-    const first = startTributary(['migrate'], base);
-    expect((await first.exited).code).toBe(0);
+    // All three start at once on an empty database: migrating and syncing the sources must not race.
     workers = [0, 1, 2].map(() => startTributary(['worker'], base));
+    await Promise.all(workers.map((w) => w.waitForLog((l) => l.msg === 'listening')));
     return made.times;
   };
 
@@ -86,14 +86,17 @@ describe.skipIf(!adminUrl)('scale-out: several workers share one database', () =
     const times = await start(12, 2500, { LEASE_SECONDS: '5' });
     const sql = postgres(database.url, { max: 1, onnotice: () => {} });
     try {
-      // Wait until the first worker holds leases, then kill it without a chance to give them back.
-      const victim = workers[0]!;
+      // Wait until some worker holds leases, then kill it without a chance to give them back.
+      let victim: RunningTributary | undefined;
       let leased: string[] = [];
-      for (let tries = 0; leased.length === 0 && tries < 100; tries++) {
+      for (let tries = 0; !victim && tries < 100; tries++) {
         await sleep(100);
-        leased = (await sql<{ id: string }[]>`select id from sources where lease_owner like ${`${victim.child.pid}-%`}`).map((r) => r.id);
+        const owners = await sql<{ id: string; lease_owner: string }[]>`select id, lease_owner from sources where lease_until > now()`;
+        victim = workers.find((w) => owners.some((o) => o.lease_owner.startsWith(`${w.child.pid}-`)));
+        leased = owners.filter((o) => victim && o.lease_owner.startsWith(`${victim.child.pid}-`)).map((o) => o.id);
       }
       expect(leased.length).toBeGreaterThan(0);
+      if (!victim) throw new Error('no worker took a lease');
       victim.child.kill('SIGKILL');
       const killedAt = Date.now();
       await victim.exited;
@@ -112,7 +115,7 @@ describe.skipIf(!adminUrl)('scale-out: several workers share one database', () =
         expect(hits[1]! - hits[0]!, `${id} waited for the lease`).toBeGreaterThanOrEqual(4_000);
         expect(hits[1]!).toBeGreaterThan(killedAt);
       }
-      const survivors = workers.slice(1).flatMap(fetchedBy);
+      const survivors = workers.filter((w) => w !== victim).flatMap(fetchedBy);
       for (const id of leased) expect(survivors).toContain(id);
       // No source fetched twice apart from the victim's.
       for (const [id, hits] of times) if (!leased.includes(id)) expect(hits, id).toHaveLength(1);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { count, gt } from 'drizzle-orm';
+import { count, gt, sql } from 'drizzle-orm';
+import { queryRows } from '../../db/rows.js';
 import { sources } from '../../db/schema.js';
 import { metrics } from '../../metrics/registry.js';
 import type { AppContext } from '../../worker/context.js';
@@ -14,6 +15,12 @@ export function registerMetrics(app: FastifyInstance, ctx: () => AppContext): vo
     try {
       const [row] = await database.db.select({ value: count() }).from(sources).where(gt(sources.consecutiveFailures, 0));
       metrics.sourcesFailing.set(Number(row?.value ?? 0));
+      // Due sources nobody has claimed yet: a backlog that grows means the workers are not keeping up.
+      const [due] = await queryRows<{ waiting: number; oldest: number | null }>(database.db, sql`
+        select count(*)::int as waiting, extract(epoch from now() - min(next_fetch_at))::float8 as oldest from sources
+        where in_config and enabled and not gone and next_fetch_at <= now() and (lease_until is null or lease_until <= now())`);
+      metrics.sourcesDue.set(Number(due?.waiting ?? 0));
+      metrics.schedulerOverdue.set(Math.max(0, Number(due?.oldest ?? 0)));
       const pool = await database.poolUse();
       metrics.dbPoolMax.set(pool.max);
       metrics.dbConnections.set({ state: 'active' }, pool.active);
