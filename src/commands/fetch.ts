@@ -7,7 +7,8 @@ import { createProgress } from './progress.js';
 import { formatTable } from './table.js';
 
 export async function fetchCommand(sourceIds: string[]): Promise<number> {
-  const ctx = await bootstrap(createLogger(process.stdout.isTTY ? 'warn' : readEnv().logLevel));
+  // The progress bar and the summary table report every failure; on a terminal, logs would only garble the bar.
+  const ctx = await bootstrap(createLogger(process.stderr.isTTY ? 'error' : process.env.LOG_LEVEL ? readEnv().logLevel : 'warn'));
   try {
     const unknown = sourceIds.filter((id) => !ctx.config.sources.some((s) => s.id === id));
     if (unknown.length > 0) {
