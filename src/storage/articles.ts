@@ -69,12 +69,15 @@ export async function storeArticles(
         fresh.push(item);
       }
     }
-    // Everything CPU-bound is done before taking the lock: other sources' stores wait while it is held.
-    const prepared = fresh.map((item) => prepare(item, source, topics));
+    // CPU-bound work is done before taking the lock, which other sources' stores wait on. Only a feed of more than
+    // one batch prepares its later batches under it: preparing all at once would hold every shingle set in memory.
+    const batches = Array.from({ length: Math.ceil(fresh.length / 500) }, (_, b) => fresh.slice(b * 500, (b + 1) * 500));
+    const prepareAll = (batch: NormalizedArticle[]) => batch.map((item) => prepare(item, source, topics));
+    const first = batches.length > 0 ? prepareAll(batches[0]!) : [];
     if (fresh.length > 0) await lockStoryMatching(tx);
-    for (let i = 0; i < fresh.length; i += 500) {
-      result.merged += await insertArticles(tx, source, prepared.slice(i, i + 500), topics);
-      result.added += Math.min(500, fresh.length - i);
+    for (const [b, batch] of batches.entries()) {
+      result.merged += await insertArticles(tx, source, b === 0 ? first : prepareAll(batch), topics);
+      result.added += batch.length;
     }
     if (result.added + result.updated > 0) await bumpDataVersion(tx);
   });
