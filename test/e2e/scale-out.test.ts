@@ -88,13 +88,14 @@ describe.skipIf(!adminUrl)('scale-out: several workers share one database', () =
     try {
       // Wait until some worker holds leases, then kill it without a chance to give them back.
       let victim: RunningTributary | undefined;
-      let leased: string[] = [];
+      let leases: { id: string; lease_owner: string; lease_until: Date }[] = [];
       for (let tries = 0; !victim && tries < 100; tries++) {
         await sleep(100);
-        const owners = await sql<{ id: string; lease_owner: string }[]>`select id, lease_owner from sources where lease_until > now()`;
+        const owners = await sql<typeof leases>`select id, lease_owner, lease_until from sources where lease_until > now()`;
         victim = workers.find((w) => owners.some((o) => o.lease_owner.startsWith(`${w.child.pid}-`)));
-        leased = owners.filter((o) => victim && o.lease_owner.startsWith(`${victim.child.pid}-`)).map((o) => o.id);
+        leases = owners.filter((o) => victim && o.lease_owner.startsWith(`${victim.child.pid}-`));
       }
+      const leased = leases.map((l) => l.id);
       expect(leased.length).toBeGreaterThan(0);
       if (!victim) throw new Error('no worker took a lease');
       victim.child.kill('SIGKILL');
@@ -109,11 +110,12 @@ describe.skipIf(!adminUrl)('scale-out: several workers share one database', () =
       }
       const rows = await sql<{ id: string; last_success_at: Date | null; lease_owner: string | null }[]>`select id, last_success_at, lease_owner from sources`;
       expect(rows.filter((r) => r.last_success_at === null).map((r) => r.id)).toEqual([]);
-      for (const id of leased) {
+      for (const { id, lease_until: until } of leases) {
+        // The victim may or may not have sent its request before dying; the survivor's comes after the lease.
         const hits = times.get(id)!;
-        expect(hits.length, `${id} fetched again by another worker`).toBe(2);
-        expect(hits[1]! - hits[0]!, `${id} waited for the lease`).toBeGreaterThanOrEqual(4_000);
-        expect(hits[1]!).toBeGreaterThan(killedAt);
+        expect(hits.length, `${id} fetched by the victim at most once, then by a survivor`).toBeLessThanOrEqual(2);
+        expect(hits.at(-1)!, `${id} waited for the lease`).toBeGreaterThanOrEqual(until.getTime() - 50);
+        expect(hits.at(-1)!).toBeGreaterThan(killedAt);
       }
       const survivors = workers.filter((w) => w !== victim).flatMap(fetchedBy);
       for (const id of leased) expect(survivors).toContain(id);
