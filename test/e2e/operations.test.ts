@@ -8,7 +8,6 @@ import { rssItem } from '../fixtures/bad-sources.js';
 import { childDatabases, type ChildDatabase } from '../helpers/database.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { startTributary, type RunningTributary } from '../helpers/process.js';
-import { freePort } from '../helpers/tcp-proxy.js';
 
 const feed = (id: string, title: string) =>
   `<rss version="2.0"><channel><title>${id}</title>${rssItem(`${id}-1`, title)}</channel></rss>`;
@@ -112,17 +111,17 @@ describe.each(childDatabases())('running service on $name', (kind) => {
   }, 30_000);
 
   it('reloads the config: a bad edit keeps the last good one, a good edit adds a source fetched within a tick', async () => {
-    const port = await freePort();
-    const service = start('serve', sourceList(['quick']), { PORT: String(port), HOST: '127.0.0.1', TICK_SECONDS: '10' });
+    const service = start('serve', sourceList(['quick']), { TICK_SECONDS: '10' });
+    const base = await service.baseUrl();
     await service.waitForLog(isFetch('quick'));
-    const api = async () => ((await (await fetch(`http://127.0.0.1:${port}/api/sources`)).json()) as { id: string }[]).map((s) => s.id);
+    const api = async () => ((await (await fetch(`${base}/api/sources`)).json()) as { id: string }[]).map((s) => s.id);
 
     writeFileSync(join(dir, 'sources.yaml'), `${sourceList(['quick'])}  - id: Bad Id\n    url: nowhere\n`);
     const refused = await service.waitForLog((l) => l.msg === 'config reload refused: keeping the last good configuration');
     expect((refused.problems as string[]).join('\n')).toMatch(/sources\.yaml:\d+:\d+: sources\.1\.id: must match/);
     await service.waitForLog((l) => typeof l.msg === 'string' && /sources\.yaml:\d+:\d+: sources\.1\.url/.test(l.msg));
     expect(await api()).toEqual(['quick']);
-    expect((await fetch(`http://127.0.0.1:${port}/feeds/all.json`)).status).toBe(200);
+    expect((await fetch(`${base}/feeds/all.json`)).status).toBe(200);
 
     const edited = Date.now();
     writeFileSync(join(dir, 'sources.yaml'), sourceList(['quick', 'slow:0']));
@@ -134,9 +133,9 @@ describe.each(childDatabases())('running service on $name', (kind) => {
     // Removed from the file: kept (its articles stay until retention) but no longer polled.
     writeFileSync(join(dir, 'sources.yaml'), sourceList(['slow:0']));
     await service.waitForLog((l) => l.msg === 'config reloaded' && l.sources === 1);
-    const statuses = (await (await fetch(`http://127.0.0.1:${port}/api/sources`)).json()) as { id: string; status: string }[];
+    const statuses = (await (await fetch(`${base}/api/sources`)).json()) as { id: string; status: string }[];
     expect(statuses.map((s) => [s.id, s.status])).toEqual([['quick', 'removed'], ['slow0', 'ok']]);
-    const json = (await (await fetch(`http://127.0.0.1:${port}/feeds/all.json`)).json()) as { items: { title: string }[] };
+    const json = (await (await fetch(`${base}/feeds/all.json`)).json()) as { items: { title: string }[] };
     expect(json.items.map((i) => i.title)).toContain('Slow feed 0 covers a radar upgrade 0');
   }, 60_000);
 });

@@ -8,7 +8,7 @@ import { rssItem } from '../fixtures/bad-sources.js';
 import { freshPostgresUrl } from '../helpers/database.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { startTributary, type RunningTributary } from '../helpers/process.js';
-import { freePort, startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 
@@ -55,11 +55,10 @@ describe.skipIf(!adminUrl)('database outage', () => {
     viaProxy.host = `127.0.0.1:${proxy.port}`;
     dir = mkdtempSync(join(tmpdir(), 'tributary-outage-'));
     writeFileSync(join(dir, 'sources.yaml'), `sources:\n  - { id: steady, url: "${feeds.url}/steady.xml" }\n  - { id: late, url: "${feeds.url}/late.xml" }\n`);
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
     service = startTributary(['serve'], {
-      DATABASE_URL: viaProxy.href, CONFIG: join(dir, 'sources.yaml'), PORT: String(port), HOST: '127.0.0.1', TICK_SECONDS: '1', LEASE_SECONDS: '3',
+      DATABASE_URL: viaProxy.href, CONFIG: join(dir, 'sources.yaml'), TICK_SECONDS: '1', LEASE_SECONDS: '3',
     });
+    const base = await service.baseUrl();
     await service.waitForLog((l) => l.msg === 'fetched' && l.source === 'steady');
     await until('late feed requested', async () => releaseSlow);
     const cached = await (await fetch(`${base}/feeds/all.rss`)).text();

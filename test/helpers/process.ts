@@ -7,6 +7,8 @@ export interface RunningTributary {
   /** Resolves with the first log line matching, or rejects after `timeoutMs`. */
   waitForLog(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The HTTP base URL (no trailing slash) it logged when listening on the port the OS gave it. */
+  baseUrl(): Promise<string>;
   /** Kills it if still running. */
   stop(): Promise<void>;
 }
@@ -58,6 +60,10 @@ export function startTributary(args: string[], env: Record<string, string>): Run
         const timer = setTimeout(() => reject(new Error(`no matching log line within ${timeoutMs} ms; got:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`)), timeoutMs);
         waiters.push({ match, resolve: (line) => { clearTimeout(timer); resolve(line); } });
       });
+    },
+    async baseUrl() {
+      const line = await this.waitForLog((l) => l.msg === 'listening');
+      return String(line.url).replace(/\/$/, '').replace('//localhost:', '//127.0.0.1:');
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
