@@ -1,5 +1,6 @@
 import { inArray, isNotNull, and, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { bigintArray, textArray } from '../db/arrays.js';
 import { queryRows } from '../db/rows.js';
 import { articleBands, articles } from '../db/schema.js';
 import type { NormalizedArticle } from '../processor/normalize.js';
@@ -28,8 +29,6 @@ export type Incoming = Pick<NormalizedArticle, 'canonicalUrl' | 'contentHash'> &
 
 /** Where an incoming article goes: a stored story, or the story of an earlier article in the same batch. */
 export type Placement = { storyId: number } | { sameAs: number } | undefined;
-
-const textArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 
 /**
  * Finds, for a batch of incoming articles, the story each belongs to. Exact layer: the same canonical URL or the same
@@ -115,7 +114,7 @@ async function bandCandidates(db: DbOrTx, batch: Incoming[]): Promise<{ storyId:
   const allBands = [...new Set(batch.flatMap((a) => a.keys.bands))];
   if (allBands.length === 0) return batch.map(() => []);
   const hits = await queryRows<{ band: string | bigint; article_id: string | number }>(db, sql`
-    select band, article_id from ${articleBands} where band = any(${`{${allBands.join(',')}}`}::bigint[])`);
+    select band, article_id from ${articleBands} where band = any(${bigintArray(allBands)}::bigint[])`);
   const articlesByBand = new Map<string, number[]>();
   for (const hit of hits) {
     const key = String(hit.band);
@@ -152,7 +151,7 @@ export async function saveBands(db: DbOrTx, entries: { articleId: number; keys: 
   // through the query builder cost more than the insert itself.
   for (let i = 0; i < bands.length; i += 20_000) {
     await db.execute(sql`insert into ${articleBands} (band, article_id)
-      select * from unnest(${`{${bands.slice(i, i + 20_000).join(',')}}`}::bigint[], ${`{${ids.slice(i, i + 20_000).join(',')}}`}::bigint[])
+      select * from unnest(${bigintArray(bands.slice(i, i + 20_000))}::bigint[], ${bigintArray(ids.slice(i, i + 20_000))}::bigint[])
       on conflict do nothing`);
   }
 }

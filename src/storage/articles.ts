@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { bigintArray } from '../db/arrays.js';
 import { articles, sources, stories, storyTopics } from '../db/schema.js';
 import { dedupKeys, placeArticles, saveBands, type DbOrTx, type DedupKeys } from '../dedup/find-story.js';
 import type { NormalizedArticle } from '../processor/normalize.js';
@@ -138,8 +139,8 @@ async function insertArticles(tx: DbOrTx, source: SourceRef, prepared: Prepared[
   await Promise.all([
     saveBands(tx, batch.map((_, i) => ({ articleId: articleId(i), keys: keys[i]! })), { fresh: true }),
     solo.length > 0 && tx.execute(sql`update ${stories} set lead_article_id = v.article_id
-      from (select unnest(${`{${solo.map(storyOf).join(',')}}`}::bigint[]) as story_id,
-                   unnest(${`{${solo.map(articleId).join(',')}}`}::bigint[]) as article_id) v
+      from (select unnest(${bigintArray(solo.map(storyOf))}::bigint[]) as story_id,
+                   unnest(${bigintArray(solo.map(articleId))}::bigint[]) as article_id) v
       where ${stories.id} = v.story_id`),
     topicRows.length > 0 && tx.insert(storyTopics).values(topicRows).onConflictDoNothing(),
   ]);

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { bigintArray } from '../db/arrays.js';
 import { queryRows } from '../db/rows.js';
 import type { DbOrTx } from '../dedup/find-story.js';
 import { lockStoryMatching, recomputeStory } from './articles.js';
@@ -16,7 +17,6 @@ export interface Pruned {
 }
 
 const DAY = 86_400_000;
-const bigints = (ids: number[]) => `{${ids.join(',')}}`;
 
 /**
  * Deletes articles past the retention policy in short transactions of `batchSize`, so feeds and ingest never wait on
@@ -61,10 +61,10 @@ export async function pruneArticles(db: Db, policy: RetentionPolicy, options: { 
 
 async function deleteArticles(tx: DbOrTx, ids: number[]): Promise<Pruned> {
   const touched = await queryRows<{ story_id: number | string | null }>(tx, sql`
-    delete from articles where id = any(${bigints(ids)}::bigint[]) returning story_id`);
+    delete from articles where id = any(${bigintArray(ids)}::bigint[]) returning story_id`);
   const storyIds = [...new Set(touched.map((r) => r.story_id).filter((id) => id !== null).map(Number))];
   const emptied = storyIds.length === 0 ? [] : await queryRows<{ id: number | string }>(tx, sql`
-    delete from stories s where s.id = any(${bigints(storyIds)}::bigint[])
+    delete from stories s where s.id = any(${bigintArray(storyIds)}::bigint[])
       and not exists (select 1 from articles a where a.story_id = s.id)
     returning s.id`);
   const gone = new Set(emptied.map((r) => Number(r.id)));

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { textArray } from '../db/arrays.js';
 import type { Db } from '../db/client.js';
 import { queryRows } from '../db/rows.js';
 import { sources } from '../db/schema.js';
@@ -19,8 +20,6 @@ export interface ClaimOptions {
 
 /** Arbitrary constant naming the advisory lock that makes counting a host's leases and taking new ones atomic. */
 const CLAIM_LOCK = 7_316_904_212;
-
-const textArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 
 /**
  * Leases up to `limit` sources to this worker, oldest due first, never more per host than `perHost` minus the leases
