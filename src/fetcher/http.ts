@@ -133,7 +133,7 @@ function requestOnce(url: URL, options: FetchOptions, deadline: number): Promise
     });
     req.on('error', (err) => fail(err.name === 'BlockedAddressError' ? err : new FetchError(describeNetworkError(err))));
     if (options.signal?.aborted) onAbort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
       const location = res.headers.location;

@@ -58,34 +58,47 @@ export async function runPass(ctx: AppContext, options: PassOptions = {}): Promi
     inFlight.add(task);
   };
 
-  while (!options.stop?.aborted) {
-    const free = config.defaults.concurrency - inFlight.size;
-    const claim = free > 0
-      ? await claimSources(database.db, {
-        owner: ctx.workerId, leaseMs: leaseMs(ctx), limit: free, perHost: config.defaults.perHostConcurrency,
-        ids: options.ids, force: options.force || Boolean(options.ids), exclude: done,
-      })
-      : { rows: [], heldBack: 0 };
-    recordClaimLag(claim.rows);
-    claim.rows.forEach(start);
-    claimedSoFar += claim.rows.length;
-    if (claim.rows.length > 0) options.onClaim?.(claimedSoFar);
-    if (claim.rows.length > 0 && inFlight.size < config.defaults.concurrency) continue;
-    if (inFlight.size > 0) {
-      await Promise.race([...inFlight, abortedPromise(options.stop)]);
-    } else if (claim.heldBack > 0 && (options.force || options.ids)) {
-      // Another process holds this host's slots; an explicit pass waits for them rather than skipping sources.
-      await sleep(250, undefined, { signal: options.stop }).catch(() => {});
-    } else {
-      break;
+  const stopped = whenAborted(options.stop);
+  try {
+    while (!options.stop?.aborted) {
+      const free = config.defaults.concurrency - inFlight.size;
+      const claim = free > 0
+        ? await claimSources(database.db, {
+          owner: ctx.workerId, leaseMs: leaseMs(ctx), limit: free, perHost: config.defaults.perHostConcurrency,
+          ids: options.ids, force: options.force || Boolean(options.ids), exclude: done,
+        })
+        : { rows: [], heldBack: 0 };
+      recordClaimLag(claim.rows);
+      claim.rows.forEach(start);
+      claimedSoFar += claim.rows.length;
+      if (claim.rows.length > 0) options.onClaim?.(claimedSoFar);
+      if (claim.rows.length > 0 && inFlight.size < config.defaults.concurrency) continue;
+      if (inFlight.size > 0) {
+        await Promise.race([...inFlight, stopped.promise]);
+      } else if (claim.heldBack > 0 && (options.force || options.ids)) {
+        // Another process holds this host's slots; an explicit pass waits for them rather than skipping sources.
+        await sleep(250, undefined, { signal: options.stop }).catch(() => {});
+      } else {
+        break;
+      }
     }
+  } finally {
+    // A claim can throw (database down): the listener goes either way.
+    stopped.dispose();
   }
   await Promise.all(inFlight);
   return results;
 }
 
-const abortedPromise = (signal?: AbortSignal) =>
-  new Promise<void>((resolve) => signal?.addEventListener('abort', () => resolve(), { once: true }));
+/** Resolves once `signal` aborts; `dispose` removes the listener, since a worker's stop signal outlives its passes. */
+function whenAborted(signal?: AbortSignal): { promise: Promise<void>; dispose(): void } {
+  let onAbort = () => {};
+  const promise = new Promise<void>((resolve) => {
+    onAbort = () => resolve();
+  });
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return { promise, dispose: () => signal?.removeEventListener('abort', onAbort) };
+}
 
 async function refreshClaimed(
   ctx: AppContext, row: SourceRow, byId: Map<string, AppContext['config']['sources'][number]>, options: PassOptions,

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
@@ -44,9 +45,15 @@ describe.each(testDatabases())('per-host limit on $name', (testDb) => {
     const two = createContext({ ...one, workerId: 'second-worker' });
     await database.db.update(sources).set({ nextFetchAt: new Date(Date.now() - 1000) });
     const started = Date.now();
-    // Scheduled passes (due sources only), as the workers' ticks run them.
-    const [a, b] = await Promise.all([runPass(one), runPass(two)]);
+    // Scheduled passes (due sources only), as the workers' ticks run them, with the signals a worker keeps for life.
+    const stop = new AbortController();
+    const abandon = new AbortController();
+    const signals = { stop: stop.signal, abort: abandon.signal };
+    const [a, b] = await Promise.all([runPass(one, signals), runPass(two, signals)]);
     const elapsed = Date.now() - started;
+    // Each pass and request listens to those signals; a listener left behind each time would pile up over months.
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+    expect(getEventListeners(abandon.signal, 'abort')).toHaveLength(0);
 
     expect(maxInFlight).toBe(2);
     const fetched = [...a, ...b].map((r) => r.sourceId).sort();
