@@ -1,19 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
-import { original, wireCopy, trimmedCopy } from '../../test/fixtures/dedup/pairs.js';
+import { original, outletArticle, wireCopy, trimmedCopy } from '../../test/fixtures/dedup/pairs.js';
 import { GROUPS } from '../../test/fixtures/dedup/stories.js';
 import { testDatabases } from '../../test/helpers/database.js';
 import type { Database } from '../db/client.js';
 import { articleBands, articles, sources, stories, topics as topicTable } from '../db/schema.js';
-import { normalizeItem } from '../processor/normalize.js';
 import { compileTopic } from '../topics/match.js';
 import { storeArticles } from './articles.js';
 
 const [[airDefence, membership], [starship]] = GROUPS as [[typeof GROUPS[0][0], typeof GROUPS[0][1]], [typeof GROUPS[1][0]]];
 const now = new Date('2026-11-20T00:00:00Z');
-const item = (guid: string, copy: { title: string; html: string }, date: string) =>
-  normalizeItem({ guid, title: copy.title, content: copy.html, link: `https://outlet.example/${guid}`, published: date, categories: [], enclosures: [] },
-    {}, { feedUrl: 'https://outlet.example/rss', now });
+const item = (guid: string, copy: { title: string; html: string }, date: string) => outletArticle(guid, copy, date, now);
 const topics = [compileTopic({ id: 'nato', include: ['NATO'], exclude: [] })];
 
 describe.each(testDatabases())('storeArticles on $name', (testDb) => {

@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { original, wireCopy } from '../../test/fixtures/dedup/pairs.js';
+import { original, outletArticle, wireCopy } from '../../test/fixtures/dedup/pairs.js';
 import { GROUPS } from '../../test/fixtures/dedup/stories.js';
 import { testDatabases } from '../../test/helpers/database.js';
 import type { Database } from '../db/client.js';
 import { articles, sources, stories, storyTopics, topics as topicTable } from '../db/schema.js';
-import { normalizeItem } from '../processor/normalize.js';
 import { compileTopic } from '../topics/match.js';
 import { storeArticles } from './articles.js';
 import { pruneArticles } from './retention.js';
@@ -13,9 +12,7 @@ import { pruneArticles } from './retention.js';
 const now = new Date('2026-11-20T00:00:00Z');
 const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
 const [[airDefence], [starship], [reactor]] = GROUPS as unknown as [[typeof GROUPS[0][0]], [typeof GROUPS[0][0]], [typeof GROUPS[0][0]]];
-const item = (guid: string, copy: { title: string; html: string }, published: string) =>
-  normalizeItem({ guid, title: copy.title, content: copy.html, link: `https://outlet.example/${guid}`, published, categories: [], enclosures: [] },
-    {}, { feedUrl: 'https://outlet.example/rss', now });
+const item = (guid: string, copy: { title: string; html: string }, published: string) => outletArticle(guid, copy, published, now);
 const plain = (i: number) => ({ title: `Bulletin ${i} on convoy schedules`, html: `<p>Bulletin ${i}: the convoy ${i * 37} moved ${i} kilometres north of the depot today.</p>` });
 const topics = [compileTopic({ id: 'space', include: ['Starship', 'rocket*'], exclude: [] })];
 
