@@ -8,7 +8,28 @@ describe('parseConfig', () => {
     if (!result.ok) return;
     expect(result.config.defaults).toMatchObject({ interval: 15 * 60_000, timeout: 20_000, maxBytes: 10 * 1024 * 1024 });
     expect(result.config.sources[0]).toMatchObject({ id: 'a', interval: 30 * 60_000, enabled: true, tags: [] });
-    expect(result.config.output).toMatchObject({ limit: 50, baseUrl: 'http://localhost:8080' });
+    expect(result.config.output).toEqual({ title: 'Tributary', limit: 50, trustProxy: false, cacheSize: 32 * 1024 * 1024 });
+    expect(result.config.metrics).toEqual({ loopbackOnly: false });
+  });
+
+  it('reads the output and metrics options', () => {
+    const result = parseConfig([
+      'output: { baseUrl: "https://news.example/tributary/", trustProxy: true, cacheSize: 8MiB }',
+      'metrics: { token: "0123456789abcdef", loopbackOnly: true }',
+    ].join('\n'), 'c.yaml');
+    if (!result.ok) throw new Error(result.errors.join('\n'));
+    expect(result.config.output).toMatchObject({ baseUrl: 'https://news.example/tributary', trustProxy: true, cacheSize: 8 * 1024 * 1024 });
+    expect(result.config.metrics).toEqual({ token: '0123456789abcdef', loopbackOnly: true });
+  });
+
+  it('refuses a base URL with a query or credentials, and a short metrics token', () => {
+    const result = parseConfig('output:\n  baseUrl: "https://u:p@news.example/?x=1"\nmetrics:\n  token: short\n', 'c.yaml');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      expect.stringMatching(/^c\.yaml:2:\d+: output\.baseUrl: must be scheme, host and optional path only/),
+      expect.stringMatching(/^c\.yaml:4:\d+: metrics\.token: must be at least 16 characters/),
+    ]);
   });
 
   it('locates YAML syntax errors', () => {

@@ -36,6 +36,18 @@ const httpUrl = z.string().refine((value) => {
   }
 }, 'must be an absolute http(s) URL');
 
+/** Where the service is reached: scheme, host and an optional path prefix, nothing else; no trailing slash. */
+const baseUrl = httpUrl
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return !url.search && !url.hash && !url.username && !url.password;
+    } catch {
+      return true; // httpUrl reports it
+    }
+  }, 'must be scheme, host and optional path only (no query, fragment or credentials)')
+  .transform((value) => new URL(value).href.replace(/\/+$/, ''));
+
 const scrapeSchema = z.strictObject({
   item: z.string().min(1).describe('CSS selector of one item on the page'),
   title: z.string().min(1).describe('selector of the title inside an item'),
@@ -87,8 +99,19 @@ export const configSchema = z
       .strictObject({
         title: z.string().min(1).default('Tributary'),
         description: z.string().optional(),
-        baseUrl: httpUrl.default('http://localhost:8080'),
+        baseUrl: baseUrl.optional()
+          .describe('where readers reach the service, for links in feeds and pages; when unset, taken from each request'),
+        trustProxy: z.boolean().default(false)
+          .describe('take the scheme and host from X-Forwarded-Proto/-Host (only behind a proxy that sets them)'),
         limit: z.int().min(1).max(200).default(50),
+        cacheSize: byteSize.default(32 * 1024 * 1024).describe('memory for rendered feeds, e.g. 32MiB'),
+      })
+      .prefault({}),
+    metrics: z
+      .strictObject({
+        token: z.string().min(16, 'must be at least 16 characters').optional()
+          .describe('GET /metrics requires "Authorization: Bearer <token>"'),
+        loopbackOnly: z.boolean().default(false).describe('GET /metrics answers only connections from 127.0.0.1 or ::1'),
       })
       .prefault({}),
     retention: z

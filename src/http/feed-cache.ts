@@ -3,19 +3,40 @@ import { createHash } from 'node:crypto';
 export interface CachedFeed {
   version: number;
   etag: string;
-  body: string;
+  body: Buffer;
   contentType: string;
 }
 
+// Bookkeeping per entry beyond its body and key (map slot, object, strings): keeps thousands of tiny feeds honest.
+const ENTRY_OVERHEAD = 256;
+
 /**
- * Rendered feeds by request URL, valid while the data version is unchanged, so a popular feed is rendered once per
- * change rather than once per request. The version itself is re-read from the database at most every `versionTtlMs`.
+ * Rendered feeds by normalized request, valid while the data version is unchanged, so a popular feed is rendered once
+ * per change rather than once per request. Bounded in bytes (least recently used go first), so no mix of URLs can
+ * grow it past its budget. The version itself is re-read from the database at most every `versionTtlMs`.
  */
 export class FeedCache {
-  private readonly entries = new Map<string, CachedFeed>();
+  private readonly entries = new Map<string, { feed: CachedFeed; size: number }>();
+  /** Renders under way, so concurrent requests for the same feed wait for one render instead of starting their own. */
+  private readonly pending = new Map<string, Promise<CachedFeed>>();
+  private used = 0;
   private version: { value: number; readAt: number } | undefined;
 
-  constructor(private readonly readVersion: () => Promise<number>, private readonly maxEntries = 500, private readonly versionTtlMs = 1000) {}
+  constructor(
+    private readonly readVersion: () => Promise<number>,
+    /** The budget in bytes, read on every insert (the configuration may change). */
+    private readonly maxBytes: () => number,
+    private readonly versionTtlMs = 1000,
+  ) {}
+
+  /** Bytes held now (bodies, keys and bookkeeping). */
+  get size(): number {
+    return this.used;
+  }
+
+  get count(): number {
+    return this.entries.size;
+  }
 
   /** The data version, cached briefly; throws when the database cannot be asked. */
   async currentVersion(now = Date.now()): Promise<number> {
@@ -25,25 +46,54 @@ export class FeedCache {
     return value;
   }
 
-  /** The entry for a URL, whatever its version (the fallback while the database is unreachable). */
+  /** The entry for a key, whatever its version (the fallback while the database is unreachable). */
   peek(key: string): CachedFeed | undefined {
-    return this.entries.get(key);
+    return this.entries.get(key)?.feed;
   }
 
   get(key: string, version: number): CachedFeed | undefined {
     const entry = this.entries.get(key);
-    if (!entry || entry.version !== version) return undefined;
+    if (!entry || entry.feed.version !== version) return undefined;
     // Re-insert to keep the map in least-recently-used order.
     this.entries.delete(key);
     this.entries.set(key, entry);
-    return entry;
+    return entry.feed;
+  }
+
+  /** The cached entry, or the one `render` makes (shared with concurrent callers for the same key and version). */
+  async getOrRender(key: string, version: number, contentType: string, render: () => Promise<string>): Promise<CachedFeed> {
+    const cached = this.get(key, version);
+    if (cached) return cached;
+    const flight = `${version} ${key}`;
+    let pending = this.pending.get(flight);
+    if (!pending) {
+      pending = render().then((body) => this.set(key, version, body, contentType)).finally(() => this.pending.delete(flight));
+      this.pending.set(flight, pending);
+    }
+    return pending;
   }
 
   set(key: string, version: number, body: string, contentType: string): CachedFeed {
-    const entry = { version, body, contentType, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+    const bytes = Buffer.from(body);
+    const feed = { version, body: bytes, contentType, etag: `"${createHash('sha1').update(bytes).digest('base64url')}"` };
+    this.remove(key);
+    const size = bytes.length + Buffer.byteLength(key) + ENTRY_OVERHEAD;
+    const budget = this.maxBytes();
+    // A body bigger than the whole budget is served but not kept.
+    if (size > budget) return feed;
+    this.entries.set(key, { feed, size });
+    this.used += size;
+    for (const oldest of this.entries.keys()) {
+      if (this.used <= budget) break;
+      this.remove(oldest);
+    }
+    return feed;
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
     this.entries.delete(key);
-    this.entries.set(key, entry);
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    return entry;
+    this.used -= entry.size;
   }
 }

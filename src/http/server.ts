@@ -1,4 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { databaseErrorMessage } from '../db/errors.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import type { AppContext } from '../worker/context.js';
 import { readDataVersion } from '../storage/data-version.js';
 import { FeedCache } from './feed-cache.js';
@@ -20,23 +22,32 @@ export interface ServerOptions {
 export function buildServer(ctx: () => AppContext, options: ServerOptions = {}): FastifyInstance {
   // Per-request lines would drown the fetch log: the HTTP logger reports warnings and errors only.
   const app = Fastify({ loggerInstance: ctx().log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger });
+  // No response is to be read as anything but its declared type (a feed sniffed as HTML would run its text).
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
+  app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
+    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).type('text/plain; charset=utf-8').send(`${err.message}\n`);
+    // An outage is the database's and passes; a query the database refused is a bug, logged as one.
+    if (isDatabaseUnavailable(err)) {
+      request.log.warn({ err: databaseErrorMessage(err), url: request.url }, 'database unreachable');
+      return reply.code(503).header('retry-after', '30').type('text/plain; charset=utf-8').send('Temporarily unavailable\n');
+    }
+    request.log.error({ err: databaseErrorMessage(err), url: request.url }, 'request failed');
+    return reply.code(500).type('text/plain; charset=utf-8').send('Internal error\n');
+  });
   registerMetrics(app, ctx);
   registerHealthRoutes(app, ctx);
   if (options.routes === 'ops') {
     app.setNotFoundHandler((request, reply) => reply.code(404).type('text/plain; charset=utf-8').send(`Not found: ${request.url} (a worker serves only /healthz, /readyz and /metrics)\n`));
     return app;
   }
-  // One cache per server; the version is read from the database of the current context.
-  const cache = new FeedCache(() => readDataVersion(ctx().database.db), 500, options.versionTtlMs ?? 1000);
+  // One cache per server; the version is read from the database of the current context, the budget from its config.
+  const cache = new FeedCache(() => readDataVersion(ctx().database.db), () => ctx().config.output.cacheSize, options.versionTtlMs ?? 1000);
   registerFeedRoutes(app, ctx, cache);
   registerSourceRoutes(app, ctx);
   registerOpmlRoute(app, ctx);
   registerStatusPage(app, ctx);
   app.setNotFoundHandler((request, reply) => reply.code(404).type('text/plain; charset=utf-8').send(`Not found: ${request.url}\n`));
-  app.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
-    const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
-    if (status >= 500) request.log.error({ err: err.message, url: request.url }, 'request failed');
-    return reply.code(status).type('text/plain; charset=utf-8').send(status >= 500 ? 'Internal error\n' : `${err.message}\n`);
-  });
   return app;
 }

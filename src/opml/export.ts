@@ -1,7 +1,6 @@
 import type { Config } from '../config/schema.js';
-
-const escapeXml = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+import { escapeXml } from '../http/render/escape.js';
+import { resolveUrl } from '../processor/url.js';
 
 export interface OpmlSource {
   id: string;
@@ -11,11 +10,13 @@ export interface OpmlSource {
   tags: readonly string[];
 }
 
-/** OPML 2.0 of the sources, with tags as categories, for feed readers to import. */
+/** OPML 2.0 of the sources, with tags as categories, for feed readers to import. Only http(s) URLs are written: a
+ * feed's site link comes from the feed and may be anything. */
 export function renderOpml(title: string, sources: readonly OpmlSource[], now = new Date()): string {
   const outlines = sources.map((s) => {
     const attrs: [string, string | undefined][] = [
-      ['type', 'rss'], ['text', s.name ?? s.id], ['title', s.name ?? s.id], ['xmlUrl', s.url], ['htmlUrl', s.siteUrl ?? undefined],
+      ['type', 'rss'], ['text', s.name ?? s.id], ['title', s.name ?? s.id], ['xmlUrl', resolveUrl(s.url)],
+      ['htmlUrl', resolveUrl(s.siteUrl ?? undefined)],
       ['category', s.tags.length > 0 ? s.tags.map((t) => `/${t}`).join(',') : undefined],
     ];
     return `    <outline ${attrs.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}="${escapeXml(v!)}"`).join(' ')}/>`;

@@ -50,4 +50,15 @@ describe('OPML', () => {
       { title: 'b', xmlUrl: 'https://b.example/feed', htmlUrl: undefined, tags: [] },
     ]);
   });
+
+  it('writes only http(s) URLs: a feed\'s site link may be anything', () => {
+    const xml = renderOpml('T', [
+      { id: 'a', url: 'https://a.example/rss', name: 'A\u0000\u0007 "q"', siteUrl: 'javascript:alert(1)', tags: [] },
+      { id: 'b', url: 'https://b.example/rss', siteUrl: 'data:text/html,<script>alert(2)</script>', tags: [] },
+      { id: 'c', url: 'https://c.example/rss', siteUrl: ' https://c.example/home ', tags: [] },
+    ]);
+    // eslint-disable-next-line no-control-regex -- looking for the control characters XML forbids
+    expect(xml).not.toMatch(/javascript:|data:|[\u0000-\u0008]/);
+    expect(parseOpml(xml).map((o) => [o.title, o.htmlUrl])).toEqual([['A "q"', undefined], ['b', undefined], ['c', 'https://c.example/home']]);
+  });
 });

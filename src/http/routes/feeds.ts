@@ -1,41 +1,25 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { databaseErrorMessage } from '../../db/errors.js';
+import { isDatabaseUnavailable } from '../../db/unavailable.js';
+import { queryStories } from '../../storage/stories.js';
 import type { AppContext } from '../../worker/context.js';
-import { queryStories, type StoryQuery } from '../../storage/stories.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { baseUrlOf } from '../base-url.js';
+import { encodeCursor } from '../cursor.js';
 import type { CachedFeed, FeedCache } from '../feed-cache.js';
-import { CONTENT_TYPES, renderFeed, type FeedFormat } from '../render/feed.js';
+import { canonicalParams, parseFeedQuery } from '../feed-query.js';
+import { buildFeedDocument, type FeedFormat, type FormatUrls } from '../render/document.js';
+import { CONTENT_TYPES, renderFeed } from '../render/feed.js';
 
-const MAX_LIMIT = 200;
+const FEED_FILE = /^([a-z0-9-]+)\.(rss|atom|json)$/;
 
-class BadRequest extends Error {}
-
-function parseQuery(raw: Record<string, string | string[] | undefined>, defaultLimit: number): Omit<StoryQuery, 'topic'> {
-  const one = (name: string) => {
-    const value = raw[name];
-    if (Array.isArray(value)) throw new BadRequest(`query parameter "${name}" given more than once`);
-    return value === undefined || value === '' ? undefined : value;
-  };
-  const limitText = one('limit');
-  const limit = limitText === undefined ? defaultLimit : Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw new BadRequest(`query parameter "limit" must be an integer from 1 to ${MAX_LIMIT}`);
-  }
-  const beforeText = one('before');
-  const before = beforeText === undefined ? undefined : decodeCursor(beforeText);
-  if (beforeText !== undefined && !before) throw new BadRequest('query parameter "before" is not a valid cursor');
-  const q = one('q');
-  if (q !== undefined && q.length > 500) throw new BadRequest('query parameter "q" is too long (500 characters at most)');
-  return { limit, before, q, source: one('source'), tag: one('tag') };
-}
-
-function pageUrls(baseUrl: string, name: string, params: URLSearchParams): Record<FeedFormat, string> {
+function formatUrls(baseUrl: string, name: string, params: URLSearchParams): FormatUrls {
   const query = params.toString();
   const url = (format: FeedFormat) => `${baseUrl}/feeds/${name}.${format}${query ? `?${query}` : ''}`;
   return { rss: url('rss'), atom: url('atom'), json: url('json') };
 }
 
-/** Output depends on the config too (titles, base URL, topics): key cached bodies on it. */
+/** Output depends on the config too (titles, topics, limits): cached bodies are keyed on it. */
 const configKeys = new WeakMap<object, string>();
 function configKey(config: AppContext['config']): string {
   let key = configKeys.get(config);
@@ -53,60 +37,61 @@ function notModified(request: FastifyRequest, etag: string, version: number): bo
   return Number.isFinite(ifModifiedSince) && Math.floor(version / 1000) * 1000 <= ifModifiedSince;
 }
 
+const plain = (reply: FastifyReply, status: number, message: string) => reply.code(status).type('text/plain; charset=utf-8').send(`${message}\n`);
+
 export function registerFeedRoutes(app: FastifyInstance, ctx: () => AppContext, cache: FeedCache): void {
   app.get<{ Params: { file: string } }>('/feeds/:file', async (request, reply) => {
     const { config, database } = ctx();
-    const match = /^([a-z0-9-]+)\.(rss|atom|json)$/.exec(request.params.file);
-    const topic = match && (match[1] === 'all' ? undefined : config.topics.find((t) => t.id === match[1]));
-    if (!match || topic === null || (match[1] !== 'all' && !topic)) {
-      return reply.code(404).type('text/plain; charset=utf-8').send(`No such feed: /feeds/${request.params.file}\n`);
-    }
+    const match = FEED_FILE.exec(request.params.file);
+    const name = match?.[1];
+    const topic = name === 'all' ? undefined : config.topics.find((t) => t.id === name);
+    if (!match || !name || (name !== 'all' && !topic)) return plain(reply, 404, `No such feed: /feeds/${request.params.file}`);
     const format = match[2] as FeedFormat;
-    let query: Omit<StoryQuery, 'topic'>;
-    try {
-      query = parseQuery(request.query as Record<string, string>, config.output.limit);
-    } catch (err) {
-      if (err instanceof BadRequest) return reply.code(400).type('text/plain; charset=utf-8').send(`${err.message}\n`);
-      throw err;
-    }
-    const key = `${configKey(config)} ${request.url}`;
+    const parsed = parseFeedQuery(request.query as Record<string, unknown>, config.output.limit);
+    if (!parsed.ok) return plain(reply, 400, parsed.message);
+    const query = parsed.query;
+    const baseUrl = baseUrlOf(request, config.output);
+    const params = canonicalParams(query, config.output.limit);
+    // Only what the output depends on: unknown parameters (cache busters) all share one entry.
+    const key = `${configKey(config)} ${baseUrl} ${name}.${format}?${params}`;
+
     let entry: CachedFeed;
     try {
-      const version = await cache.currentVersion();
-      entry = cache.get(key, version) ?? cache.set(key, version, await render(), CONTENT_TYPES[format]);
+      entry = await cache.getOrRender(key, await cache.currentVersion(), CONTENT_TYPES[format], render);
     } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
       // The database is unreachable: serve what was rendered before, or ask the reader to come back.
       const stale = cache.peek(key);
       if (!stale) {
-        request.log.warn({ err: (err as Error).message }, 'feed unavailable: database unreachable');
-        return reply.code(503).header('retry-after', '30').type('text/plain; charset=utf-8').send('Feed temporarily unavailable\n');
+        request.log.warn({ err: databaseErrorMessage(err) }, 'feed unavailable: database unreachable');
+        return plain(reply.header('retry-after', '30'), 503, 'Feed temporarily unavailable');
       }
       entry = stale;
     }
     reply.header('etag', entry.etag).header('last-modified', new Date(entry.version).toUTCString())
       .header('cache-control', 'public, max-age=60');
+    if (config.output.trustProxy && !config.output.baseUrl) reply.header('vary', 'X-Forwarded-Host, X-Forwarded-Proto');
     if (notModified(request, entry.etag, entry.version)) return reply.code(304).send();
     return reply.type(entry.contentType).send(entry.body);
 
     async function render(): Promise<string> {
       const stories = await queryStories(database.db, { ...query, topic: topic?.id });
-      const params = new URLSearchParams(request.query as Record<string, string>);
-      const selfUrls = pageUrls(config.output.baseUrl, match![1]!, params);
-      let nextUrl: Record<FeedFormat, string> | undefined;
       const last = stories.at(-1);
+      let next: FormatUrls | undefined;
       if (last && stories.length === query.limit) {
-        const next = new URLSearchParams(params);
-        next.set('before', encodeCursor(last.publishedAt, last.id));
-        nextUrl = pageUrls(config.output.baseUrl, match![1]!, next);
+        const nextParams = new URLSearchParams(params);
+        nextParams.set('before', encodeCursor(last.publishedAt, last.id));
+        next = formatUrls(baseUrl, name!, nextParams);
       }
-      return renderFeed(format, {
-        id: match![1]!,
+      const doc = buildFeedDocument({
+        name: name!,
         title: topic ? `${config.output.title}: ${topic.title ?? topic.id}` : config.output.title,
         description: topic?.description ?? config.output.description,
-        baseUrl: config.output.baseUrl,
-        selfUrls,
-        nextUrl,
+        baseUrl,
+        self: formatUrls(baseUrl, name!, params),
+        next,
       }, stories);
+      return renderFeed(format, doc);
     }
   });
 }

@@ -1,0 +1,59 @@
+import type { FeedDocument, FeedEntry } from './document.js';
+
+// JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/), typed; JSON.stringify does all the escaping.
+interface JsonFeedAuthor { name: string }
+interface JsonFeedAttachment { url: string; mime_type: string; size_in_bytes?: number }
+interface JsonFeedItem {
+  id: string;
+  url?: string;
+  title: string;
+  summary?: string;
+  content_html: string;
+  date_published: string;
+  date_modified: string;
+  authors?: JsonFeedAuthor[];
+  tags?: string[];
+  attachments?: JsonFeedAttachment[];
+  /** Extension: every outlet that carried the story, the lead first. */
+  _tributary: { outlets: { id: string; name: string; url?: string; feed_url?: string }[] };
+}
+interface JsonFeed {
+  version: 'https://jsonfeed.org/version/1.1';
+  title: string;
+  home_page_url: string;
+  feed_url: string;
+  next_url?: string;
+  description?: string;
+  items: JsonFeedItem[];
+}
+
+function item(entry: FeedEntry): JsonFeedItem {
+  return {
+    id: entry.id,
+    url: entry.link,
+    title: entry.title,
+    summary: entry.summary,
+    content_html: entry.contentHtml,
+    date_published: entry.published.toISOString(),
+    date_modified: entry.updated.toISOString(),
+    authors: entry.author ? [{ name: entry.author.name }] : undefined,
+    tags: entry.categories.length > 0 ? entry.categories : undefined,
+    attachments: entry.enclosure
+      ? [{ url: entry.enclosure.url, mime_type: entry.enclosure.type, size_in_bytes: entry.enclosure.length }]
+      : undefined,
+    _tributary: { outlets: entry.outlets.map((o) => ({ id: o.id, name: o.name, url: o.url, feed_url: o.feedUrl })) },
+  };
+}
+
+export function writeJsonFeed(doc: FeedDocument): string {
+  const feed: JsonFeed = {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: doc.title,
+    home_page_url: doc.homeUrl,
+    feed_url: doc.self.json,
+    next_url: doc.next?.json,
+    description: doc.description,
+    items: doc.entries.map(item),
+  };
+  return `${JSON.stringify(feed, null, 2)}\n`;
+}

@@ -1,0 +1,53 @@
+import type { FeedDocument, FeedEntry } from './document.js';
+import { escapeXml } from './escape.js';
+import { XML_DECLARATION, element, indent, textElement } from './xml.js';
+
+const NAMESPACES = {
+  'xmlns:atom': 'http://www.w3.org/2005/Atom',
+  'xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
+  'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
+};
+
+function author(entry: FeedEntry): string | undefined {
+  const person = entry.author;
+  if (!person) return undefined;
+  // <author> is an email address (RSS 2.0); a bare name is dc:creator.
+  if (!person.email) return textElement('dc:creator', person.name);
+  return textElement('author', person.name === person.email ? person.email : `${person.email} (${person.name})`);
+}
+
+function item(entry: FeedEntry): string {
+  const lead = entry.outlets[0];
+  const lines = [
+    textElement('title', entry.title),
+    entry.link && textElement('link', entry.link),
+    textElement('guid', entry.id, { isPermaLink: 'false' }),
+    textElement('pubDate', entry.published.toUTCString()),
+    // description is HTML by convention: the plain-text summary goes in as HTML text, escaped twice.
+    entry.summary && textElement('description', escapeXml(entry.summary)),
+    entry.contentHtml && textElement('content:encoded', entry.contentHtml),
+    author(entry),
+    ...entry.categories.map((c) => textElement('category', c)),
+    entry.enclosure && element('enclosure', {
+      url: entry.enclosure.url, length: entry.enclosure.length ?? 0, type: entry.enclosure.type,
+    }),
+    lead?.feedUrl && textElement('source', lead.name, { url: lead.feedUrl }),
+  ].filter((line): line is string => Boolean(line));
+  return element('item', {}, `${indent(lines, 3)}\n    `);
+}
+
+/** RSS 2.0 with atom:link self/next (RFC 5005), content:encoded for the HTML and dc:creator for author names. */
+export function writeRss(doc: FeedDocument): string {
+  const channel = [
+    textElement('title', doc.title),
+    textElement('link', doc.homeUrl),
+    textElement('description', doc.description ?? doc.title),
+    textElement('lastBuildDate', doc.updated.toUTCString()),
+    textElement('generator', 'Tributary'),
+    textElement('docs', 'https://www.rssboard.org/rss-specification'),
+    element('atom:link', { href: doc.self.rss, rel: 'self', type: 'application/rss+xml' }),
+    doc.next && element('atom:link', { href: doc.next.rss, rel: 'next', type: 'application/rss+xml' }),
+    ...doc.entries.map(item),
+  ].filter((line): line is string => Boolean(line));
+  return `${XML_DECLARATION}\n${element('rss', { version: '2.0', ...NAMESPACES }, `\n  ${element('channel', {}, `${indent(channel, 2)}\n  `)}\n`)}\n`;
+}
