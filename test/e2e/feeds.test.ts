@@ -128,9 +128,14 @@ output: { limit: 4 }
       expect((await get(url, forwarded)).headers.vary).toBe('X-Forwarded-Host, X-Forwarded-Proto');
       stack.ctx = withOutput(ctx, { baseUrl: 'https://feeds.example/tributary' });
       expect((await links(forwarded))[0]).toBe('https://feeds.example/tributary/feeds/all.json?limit=2');
+      const page = await get(`${base}/`, { host: 'other.example' });
+      expect(page.body).toContain('href="https://feeds.example/tributary/feeds/all.atom"');
     } finally {
       stack.ctx = ctx;
     }
+    const page = await get(`${base}/`, { host: 'status.example:9000' });
+    expect(page.body).toContain('<link rel="alternate" type="application/atom+xml" title="Everything (Tributary) (Atom)" href="http://status.example:9000/feeds/all.atom">');
+    expect(page.body).toContain('href="http://status.example:9000/opml"');
   });
 
   it('serves the sources as OPML', async () => {
@@ -211,6 +216,8 @@ output: { limit: 4 }
       const uncached = await fetch(`${base}/feeds/all.rss?limit=7`);
       expect(uncached.status).toBe(503);
       expect(uncached.headers.get('retry-after')).toBe('30');
+      const page = await fetch(`${base}/`);
+      expect(page.status).toBe(503);
       expect((await fetch(`${base}/readyz`)).status).toBe(503);
     } finally {
       stack.ctx = ctx;

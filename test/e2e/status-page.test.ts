@@ -41,9 +41,8 @@ topics:
     await runPass(ctx, { force: true });
     app = buildServer(() => ctx, { versionTtlMs: 0 });
     await app.listen({ port: 0, host: '127.0.0.1' });
+    // No output.baseUrl: the page's links must follow the address the browser used.
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    // Self links must point at this server for the browser to follow them.
-    ctx.config.output.baseUrl = base;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run',
@@ -61,8 +60,16 @@ topics:
 
   it('shows feeds with working subscribe links, the latest stories and source health', async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    await page.goto(`${base}/`);
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    const response = await page.goto(`${base}/`);
+    expect(response?.headers()['content-security-policy']).toMatch(/^default-src 'none'; style-src 'sha256-/);
     expect(await page.title()).toBe('Tributary');
+    // The stylesheet is allowed by its hash: the page is styled, and nothing was blocked.
+    expect(await page.$eval('body', (b) => getComputedStyle(b).maxWidth)).toBe('960px');
+    expect(violations).toEqual([]);
     const links = await page.$$eval('#topics .feeds a', (as) => as.map((a) => ({ text: a.textContent, href: (a as HTMLAnchorElement).href })));
     expect(links).toHaveLength(9);
     for (const link of links) {
@@ -77,6 +84,7 @@ topics:
     ]);
     const health = await page.$$eval('#sources tbody tr', (rows) => rows.map((r) => Array.from(r.querySelectorAll('td'), (td) => td.textContent?.trim())));
     expect(health.find((r) => r[0] === 'Broken Outlet')?.slice(1, 2)).toEqual(['failing']);
+    expect(health.find((r) => r[0] === 'Broken Outlet')?.at(-1)).toBe('HTTP 502');
     expect(health.find((r) => r[0] === 'Orbital Wire')?.slice(1, 2)).toEqual(['ok']);
     const alternates = await page.$$eval('link[rel="alternate"]', (ls) => ls.map((l) => l.getAttribute('type')));
     expect(alternates).toHaveLength(9);

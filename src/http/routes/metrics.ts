@@ -4,14 +4,20 @@ import { queryRows } from '../../db/rows.js';
 import { sources } from '../../db/schema.js';
 import { metrics } from '../../metrics/registry.js';
 import type { AppContext } from '../../worker/context.js';
+import { metricsAccess } from './metrics-access.js';
 
 /** Prometheus text format; HTTP requests are counted by route pattern, never by raw URL. */
 export function registerMetrics(app: FastifyInstance, ctx: () => AppContext): void {
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpRequests.inc({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
   });
-  app.get('/metrics', async (_request, reply) => {
-    const { database } = ctx();
+  app.get('/metrics', async (request, reply) => {
+    const { config, database } = ctx();
+    const access = metricsAccess(config.metrics, request.socket.remoteAddress, request.headers.authorization);
+    if (!access.ok) {
+      if (access.status === 401) reply.header('www-authenticate', 'Bearer realm="metrics"');
+      return reply.code(access.status).type('text/plain; charset=utf-8').send(`${access.message}\n`);
+    }
     try {
       const [row] = await database.db.select({ value: count() }).from(sources).where(gt(sources.consecutiveFailures, 0));
       metrics.sourcesFailing.set(Number(row?.value ?? 0));

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { listSources, sourceStatus } from '../../storage/sources.js';
 import type { AppContext } from '../../worker/context.js';
+import { errorCategory } from '../error-category.js';
 
 export function registerSourceRoutes(app: FastifyInstance, ctx: () => AppContext): void {
   app.get('/api/sources', async () => {
@@ -17,7 +18,8 @@ export function registerSourceRoutes(app: FastifyInstance, ctx: () => AppContext
       lastAttemptAt: s.lastAttemptAt,
       lastSuccessAt: s.lastSuccessAt,
       lastStatus: s.lastStatus,
-      lastError: s.lastError,
+      // A category only ("connection refused", "HTTP 404"): the message itself stays in logs and `tributary sources`.
+      lastError: errorCategory(s.lastError, s.lastStatus),
       consecutiveFailures: s.consecutiveFailures,
       nextFetchAt: s.nextFetchAt,
       itemsSeen: s.itemsSeen,
