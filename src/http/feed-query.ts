@@ -25,10 +25,11 @@ const text = (name: string, max: number) => once(name)
 
 const limitMessage = `query parameter "limit" must be a whole number from 1 to ${MAX_LIMIT}`;
 
-const schema = (defaultLimit: number) => z.object({
+// Built once: constructing a zod schema costs far more than a cached feed takes to serve.
+const schema = z.object({
   // Plain decimal digits only: Number() would also take " 10", "1e2" and "0x10".
   limit: once('limit').regex(/^\d{1,10}$/, limitMessage).transform(Number)
-    .refine((n) => n >= 1 && n <= MAX_LIMIT, limitMessage).default(defaultLimit),
+    .refine((n) => n >= 1 && n <= MAX_LIMIT, limitMessage).optional(),
   before: once('before').transform((value, ctx) => {
     const cursor = decodeCursor(value);
     if (!cursor) ctx.addIssue({ code: 'custom', message: 'query parameter "before" is not a valid cursor (use the feed\'s next link)' });
@@ -43,10 +44,10 @@ export type QueryResult = { ok: true; query: FeedQuery } | { ok: false; message:
 
 /** Reads the parameters the feeds understand; others are ignored. A bad one is named in the message (for a 400). */
 export function parseFeedQuery(raw: Record<string, unknown>, defaultLimit: number): QueryResult {
-  const parsed = schema(defaultLimit).safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? 'bad query' };
   const { limit, before, q, source, tag } = parsed.data;
-  return { ok: true, query: { limit, before, q, source, tag } };
+  return { ok: true, query: { limit: limit ?? defaultLimit, before, q, source, tag } };
 }
 
 /** The query in one spelling, in a fixed order (the default limit left out): for cache keys and links. */
