@@ -12,7 +12,7 @@ describe('feed cache', () => {
     cache.set('e', 1, body, 'text/plain');
     expect(cache.size).toBeLessThanOrEqual(10_000);
     expect(cache.get('b', 1)).toBeUndefined();
-    expect(cache.get('a', 1)?.body.toString()).toBe(body);
+    expect(Buffer.concat(cache.get('a', 1)!.body).toString()).toBe(body);
     expect(cache.count).toBe(4);
   });
 
@@ -22,7 +22,7 @@ describe('feed cache', () => {
     cache.set('wide', 1, '€'.repeat(3_500), 'text/plain');
     expect(cache.peek('wide')).toBeUndefined();
     const served = cache.set('huge', 1, 'x'.repeat(20_000), 'text/plain');
-    expect(served.body.length).toBe(20_000);
+    expect(served.length).toBe(20_000);
     expect(cache.peek('huge')).toBeUndefined();
     expect(cache.size).toBe(0);
   });
@@ -32,6 +32,18 @@ describe('feed cache', () => {
     for (let i = 0; i < 5_000; i++) cache.set(`/feeds/all.rss?cb=${i}`, 1, 'y'.repeat(i % 700), 'text/plain');
     expect(cache.size).toBeLessThanOrEqual(50_000);
     expect(cache.count).toBeGreaterThan(10);
+  });
+
+  it('takes a body in pieces: its length and ETag are those of the whole', () => {
+    const cache = cacheOf(10_000);
+    const whole = cache.set('whole', 1, 'abcdef', 'text/plain');
+    const pieces = cache.set('pieces', 1, [Buffer.from('ab'), Buffer.from('cd'), Buffer.from('ef')], 'text/plain');
+    expect(pieces.length).toBe(6);
+    expect(pieces.etag).toBe(whole.etag);
+    // Small bodies are kept whole; big ones stay in pieces.
+    expect(pieces.body).toEqual([Buffer.from('abcdef')]);
+    const big = cacheOf(1_000_000).set('big', 1, [Buffer.alloc(200_000), Buffer.alloc(200_000)], 'text/plain');
+    expect(big.body.map((b) => b.length)).toEqual([200_000, 200_000]);
   });
 
   it('replacing an entry releases the old body', () => {
@@ -62,6 +74,6 @@ describe('feed cache', () => {
   it('a failed render is not remembered', async () => {
     const cache = cacheOf(10_000);
     await expect(cache.getOrRender('k', 1, 'text/plain', async () => { throw new Error('db down'); })).rejects.toThrow('db down');
-    expect((await cache.getOrRender('k', 1, 'text/plain', async () => 'ok')).body.toString()).toBe('ok');
+    expect(Buffer.concat((await cache.getOrRender('k', 1, 'text/plain', async () => 'ok')).body).toString()).toBe('ok');
   });
 });

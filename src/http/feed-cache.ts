@@ -3,10 +3,15 @@ import { createHash } from 'node:crypto';
 export interface CachedFeed {
   version: number;
   etag: string;
-  body: Buffer;
+  /** The body: one buffer when small, otherwise pieces of a few dozen KB, never one large buffer (see renderFeed). */
+  body: readonly Buffer[];
+  /** Its length in bytes. */
+  length: number;
   contentType: string;
 }
 
+// Bodies up to this size are kept as one buffer (sent as is, faster than a stream); bigger ones stay in pieces.
+const WHOLE_BODY = 256 * 1024;
 // Bookkeeping per entry beyond its body and key (map slot, object, strings): keeps thousands of tiny feeds honest.
 const ENTRY_OVERHEAD = 256;
 
@@ -61,7 +66,7 @@ export class FeedCache {
   }
 
   /** The cached entry, or the one `render` makes (shared with concurrent callers for the same key and version). */
-  async getOrRender(key: string, version: number, contentType: string, render: () => Promise<string>): Promise<CachedFeed> {
+  async getOrRender(key: string, version: number, contentType: string, render: () => Promise<readonly Buffer[] | string>): Promise<CachedFeed> {
     const cached = this.get(key, version);
     if (cached) return cached;
     const flight = `${version} ${key}`;
@@ -73,11 +78,18 @@ export class FeedCache {
     return pending;
   }
 
-  set(key: string, version: number, body: string, contentType: string): CachedFeed {
-    const bytes = Buffer.from(body);
-    const feed = { version, body: bytes, contentType, etag: `"${createHash('sha1').update(bytes).digest('base64url')}"` };
+  set(key: string, version: number, body: readonly Buffer[] | string, contentType: string): CachedFeed {
+    let chunks = typeof body === 'string' ? [Buffer.from(body)] : body;
+    const hash = createHash('sha1');
+    let length = 0;
+    for (const chunk of chunks) {
+      hash.update(chunk);
+      length += chunk.length;
+    }
+    if (chunks.length > 1 && length <= WHOLE_BODY) chunks = [Buffer.concat(chunks, length)];
+    const feed = { version, body: chunks, length, contentType, etag: `"${hash.digest('base64url')}"` };
     this.remove(key);
-    const size = bytes.length + Buffer.byteLength(key) + ENTRY_OVERHEAD;
+    const size = length + Buffer.byteLength(key) + ENTRY_OVERHEAD;
     const budget = this.maxBytes();
     // A body bigger than the whole budget is served but not kept.
     if (size > budget) return feed;

@@ -1,5 +1,5 @@
 import type { FeedDocument, FeedEntry } from './document.js';
-import { XML_DECLARATION, element, indent, textElement } from './xml.js';
+import { XML_DECLARATION, element, indent, startTag, textElement } from './xml.js';
 
 function author(entry: FeedEntry): string {
   // RFC 4287 §4.1.1: every entry names an author; without one from the source, the lead outlet is the author.
@@ -38,9 +38,12 @@ function entryElement(entry: FeedEntry): string {
   return element('entry', {}, `${indent(lines, 2)}\n  `);
 }
 
-/** Atom 1.0 (RFC 4287): text constructs as type="text", content as escaped HTML, next page as rel="next" (RFC 5005). */
-export function writeAtom(doc: FeedDocument): string {
-  const lines = [
+/**
+ * Atom 1.0 (RFC 4287): text constructs as type="text", content as escaped HTML, next page as rel="next" (RFC 5005).
+ * Written piece by piece (an entry at a time), so a big feed never exists as one string.
+ */
+export function* writeAtom(doc: FeedDocument): Generator<string> {
+  const head = [
     textElement('id', doc.id),
     textElement('title', doc.title, { type: 'text' }),
     doc.description && textElement('subtitle', doc.description, { type: 'text' }),
@@ -51,7 +54,8 @@ export function writeAtom(doc: FeedDocument): string {
     element('link', { rel: 'alternate', type: 'application/rss+xml', href: doc.self.rss }),
     element('link', { rel: 'alternate', type: 'application/feed+json', href: doc.self.json }),
     doc.next && element('link', { rel: 'next', type: 'application/atom+xml', href: doc.next.atom }),
-    ...doc.entries.map(entryElement),
   ].filter((line): line is string => Boolean(line));
-  return `${XML_DECLARATION}\n${element('feed', { xmlns: 'http://www.w3.org/2005/Atom' }, `${indent(lines, 1)}\n`)}\n`;
+  yield `${XML_DECLARATION}\n${startTag('feed', { xmlns: 'http://www.w3.org/2005/Atom' })}${indent(head, 1)}`;
+  for (const entry of doc.entries) yield indent([entryElement(entry)], 1);
+  yield '\n</feed>\n';
 }

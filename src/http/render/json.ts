@@ -45,15 +45,23 @@ function item(entry: FeedEntry): JsonFeedItem {
   };
 }
 
-export function writeJsonFeed(doc: FeedDocument): string {
-  const feed: JsonFeed = {
+/**
+ * The same text as JSON.stringify(feed, null, 2), written an item at a time so a big feed never exists as one string.
+ */
+export function* writeJsonFeed(doc: FeedDocument): Generator<string> {
+  const head: Omit<JsonFeed, 'items'> = {
     version: 'https://jsonfeed.org/version/1.1',
     title: doc.title,
     home_page_url: doc.homeUrl,
     feed_url: doc.self.json,
     next_url: doc.next?.json,
     description: doc.description,
-    items: doc.entries.map(item),
   };
-  return `${JSON.stringify(feed, null, 2)}\n`;
+  // "{\n  ...\n}" without its closing line, then the items array as the last member.
+  yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "items": [`;
+  for (const [index, entry] of doc.entries.entries()) {
+    // JSON.stringify never writes a raw line break inside a string: indenting by line is safe.
+    yield `${index > 0 ? ',' : ''}\n    ${JSON.stringify(item(entry), null, 2).replace(/\n/g, '\n    ')}`;
+  }
+  yield doc.entries.length > 0 ? '\n  ]\n}\n' : ']\n}\n';
 }

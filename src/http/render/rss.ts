@@ -1,6 +1,6 @@
 import type { FeedDocument, FeedEntry } from './document.js';
 import { escapeXml } from './escape.js';
-import { XML_DECLARATION, element, indent, textElement } from './xml.js';
+import { XML_DECLARATION, element, indent, startTag, textElement } from './xml.js';
 
 const NAMESPACES = {
   'xmlns:atom': 'http://www.w3.org/2005/Atom',
@@ -36,8 +36,11 @@ function item(entry: FeedEntry): string {
   return element('item', {}, `${indent(lines, 3)}\n    `);
 }
 
-/** RSS 2.0 with atom:link self/next (RFC 5005), content:encoded for the HTML and dc:creator for author names. */
-export function writeRss(doc: FeedDocument): string {
+/**
+ * RSS 2.0 with atom:link self/next (RFC 5005), content:encoded for the HTML and dc:creator for author names. Written
+ * piece by piece (an item at a time), so a big feed never exists as one string.
+ */
+export function* writeRss(doc: FeedDocument): Generator<string> {
   const channel = [
     textElement('title', doc.title),
     textElement('link', doc.homeUrl),
@@ -47,7 +50,8 @@ export function writeRss(doc: FeedDocument): string {
     textElement('docs', 'https://www.rssboard.org/rss-specification'),
     element('atom:link', { href: doc.self.rss, rel: 'self', type: 'application/rss+xml' }),
     doc.next && element('atom:link', { href: doc.next.rss, rel: 'next', type: 'application/rss+xml' }),
-    ...doc.entries.map(item),
   ].filter((line): line is string => Boolean(line));
-  return `${XML_DECLARATION}\n${element('rss', { version: '2.0', ...NAMESPACES }, `\n  ${element('channel', {}, `${indent(channel, 2)}\n  `)}\n`)}\n`;
+  yield `${XML_DECLARATION}\n${startTag('rss', { version: '2.0', ...NAMESPACES })}\n  <channel>${indent(channel, 2)}`;
+  for (const entry of doc.entries) yield indent([item(entry)], 2);
+  yield '\n  </channel>\n</rss>\n';
 }

@@ -5,6 +5,8 @@ import { HOSTILE_TITLE, STORIES } from '../../../test/fixtures/story-views.js';
 import { buildFeedDocument, type FeedFormat } from './document.js';
 import { renderFeed } from './feed.js';
 
+const text = (...args: Parameters<typeof renderFeed>) => Buffer.concat(renderFeed(...args)).toString();
+
 // Reference output per format, checked in: run with UPDATE_GOLDEN=1 to rewrite them after an intended change, and
 // review the diff. Each is also read by the real consumers below.
 const golden = (format: FeedFormat) => new URL(`../../../test/fixtures/golden/feed.${format}`, import.meta.url);
@@ -18,7 +20,7 @@ const DOCUMENT = buildFeedDocument({
 }, STORIES);
 
 describe.each(['rss', 'atom', 'json'] as const)('the %s writer', (format) => {
-  const body = renderFeed(format, DOCUMENT);
+  const body = text(format, DOCUMENT);
 
   it('writes the reference output', () => {
     if (process.env.UPDATE_GOLDEN || !existsSync(golden(format))) writeFileSync(golden(format), body);
@@ -38,7 +40,7 @@ describe.each(['rss', 'atom', 'json'] as const)('the %s writer', (format) => {
 
 describe('the XML writers', () => {
   it.each(['rss', 'atom'] as const)('%s: every entry comes out once, its title as text', async (format) => {
-    const feed = await readWithFeedparser(renderFeed(format, DOCUMENT));
+    const feed = await readWithFeedparser(text(format, DOCUMENT));
     expect(feed.entries.map((e) => e.id)).toEqual(STORIES.map((s) => s.uid));
     expect(feed.entries[0]!.title).toBe(`${HOSTILE_TITLE} <script>alert(1)</script> bell lone`);
     expect(feed.entries[0]!.enclosures).toEqual([expect.objectContaining({ href: 'https://cdn.example/a.mp3' })]);
@@ -47,6 +49,19 @@ describe('the XML writers', () => {
 
   it('an empty feed is valid too', async () => {
     const empty = buildFeedDocument({ name: 'all', title: 'T', baseUrl: 'http://feeds.test', self: urls('') }, []);
-    for (const format of ['rss', 'atom', 'json'] as const) expect(await feedValidityErrors(format, renderFeed(format, empty))).toEqual([]);
+    for (const format of ['rss', 'atom', 'json'] as const) expect(await feedValidityErrors(format, text(format, empty))).toEqual([]);
+  });
+
+  it('a feed bigger than the encoding chunks comes out whole, multi-byte characters intact', () => {
+    const many = Array.from({ length: 300 }, (_, i) => ({ ...STORIES[1]!, id: 100 + i, uid: `urn:tributary:story:${100 + i}`, contentHtml: `<p>${'€ ü 😀 '.repeat(100)}${i}</p>` }));
+    const doc = buildFeedDocument({ name: 'all', title: 'T', baseUrl: 'http://feeds.test', self: urls('') }, many);
+    const json = text('json', doc);
+    expect(json.length).toBeGreaterThan(300_000);
+    // Written an item at a time, yet exactly what JSON.stringify would write.
+    expect(json).toBe(`${JSON.stringify(JSON.parse(json), null, 2)}\n`);
+    expect((JSON.parse(json) as { items: { content_html: string }[] }).items.map((i) => i.content_html)).toEqual(many.map((s) => s.contentHtml));
+    const atom = text('atom', doc);
+    expect(atom.match(/<entry>/g)).toHaveLength(300);
+    expect(atom).toContain(`&lt;p&gt;${'€ ü 😀 '.repeat(100)}299&lt;/p&gt;`);
   });
 });

@@ -2,12 +2,19 @@ import { escapeXml } from './escape.js';
 
 export type Attributes = Record<string, string | number | undefined>;
 
+const attributeList = (attributes: Attributes) => Object.entries(attributes)
+  .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
+  .map(([key, value]) => ` ${key}="${escapeXml(String(value))}"`).join('');
+
 /** An element whose content is already XML (child elements); attribute values are escaped, undefined ones left out. */
 export function element(name: string, attributes: Attributes, children?: string): string {
-  const attrs = Object.entries(attributes)
-    .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
-    .map(([key, value]) => ` ${key}="${escapeXml(String(value))}"`).join('');
+  const attrs = attributeList(attributes);
   return children === undefined ? `<${name}${attrs}/>` : `<${name}${attrs}>${children}</${name}>`;
+}
+
+/** The start tag of an element whose children are written one by one after it. */
+export function startTag(name: string, attributes: Attributes): string {
+  return `<${name}${attributeList(attributes)}>`;
 }
 
 /** An element holding text, escaped. */

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { databaseErrorMessage } from '../../db/errors.js';
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import { queryStories } from '../../storage/stories.js';
 import type { AppContext } from '../../worker/context.js';
+import { Limiter } from '../../worker/limiter.js';
 import { baseUrlOf } from '../base-url.js';
 import { encodeCursor } from '../cursor.js';
 import type { CachedFeed, FeedCache } from '../feed-cache.js';
@@ -12,6 +14,9 @@ import { buildFeedDocument, type FeedFormat, type FormatUrls } from '../render/d
 import { CONTENT_TYPES, renderFeed } from '../render/feed.js';
 
 const FEED_FILE = /^([a-z0-9-]+)\.(rss|atom|json)$/;
+// Renders at once per server: each holds a page of stories and its body in memory, and they share the CPU anyway; more
+// concurrent misses wait their turn instead of multiplying the process's peak memory.
+const RENDERS_AT_ONCE = 2;
 
 function formatUrls(baseUrl: string, name: string, params: URLSearchParams): FormatUrls {
   const query = params.toString();
@@ -40,6 +45,7 @@ function notModified(request: FastifyRequest, etag: string, version: number): bo
 const plain = (reply: FastifyReply, status: number, message: string) => reply.code(status).type('text/plain; charset=utf-8').send(`${message}\n`);
 
 export function registerFeedRoutes(app: FastifyInstance, ctx: () => AppContext, cache: FeedCache): void {
+  const renders = new Limiter(RENDERS_AT_ONCE);
   app.get<{ Params: { file: string } }>('/feeds/:file', async (request, reply) => {
     const { config, database } = ctx();
     const match = FEED_FILE.exec(request.params.file);
@@ -57,7 +63,7 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: () => AppContext, 
 
     let entry: CachedFeed;
     try {
-      entry = await cache.getOrRender(key, await cache.currentVersion(), CONTENT_TYPES[format], render);
+      entry = await cache.getOrRender(key, await cache.currentVersion(), CONTENT_TYPES[format], () => renders.run(render));
     } catch (err) {
       if (!isDatabaseUnavailable(err)) throw err;
       // The database is unreachable: serve what was rendered before, or ask the reader to come back.
@@ -72,9 +78,11 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: () => AppContext, 
       .header('cache-control', 'public, max-age=60');
     if (config.output.trustProxy && !config.output.baseUrl) reply.header('vary', 'X-Forwarded-Host, X-Forwarded-Proto');
     if (notModified(request, entry.etag, entry.version)) return reply.code(304).send();
-    return reply.type(entry.contentType).send(entry.body);
+    // The cached buffers are shared by every request for this feed, never copied; a big body is streamed piece by piece.
+    reply.type(entry.contentType).header('content-length', entry.length);
+    return reply.send(entry.body.length === 1 ? entry.body[0] : Readable.from(entry.body, { objectMode: false }));
 
-    async function render(): Promise<string> {
+    async function render(): Promise<Buffer[]> {
       const stories = await queryStories(database.db, { ...query, topic: topic?.id });
       const last = stories.at(-1);
       let next: FormatUrls | undefined;
