@@ -1,12 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { ConfigInvalidError } from './bootstrap.js';
-import { checkCommand } from './commands/check.js';
-import { fetchCommand } from './commands/fetch.js';
-import { migrateCommand } from './commands/migrate.js';
-import { opmlCommand } from './commands/opml.js';
-import { serveCommand } from './commands/serve.js';
-import { sourcesCommand } from './commands/sources.js';
 
 const USAGE = `usage: tributary <command>
 
@@ -22,6 +16,10 @@ commands:
 
 environment: DATABASE_URL, DATA_DIR (./data), CONFIG (config/sources.yaml), PORT (8080), HOST, LOG_LEVEL`;
 
+// Each command loads its own modules when it runs: the fetching stack (parsers, sanitizer, cheerio, dedup) is large,
+// and a `web` process has no use for it.
+const serveCommand = async (options: { web: boolean; worker: boolean }) => (await import('./commands/serve.js')).serveCommand(options);
+
 async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...rest] = argv;
   switch (command) {
@@ -33,16 +31,16 @@ async function main(argv: string[]): Promise<number> {
       return serveCommand({ web: true, worker: false });
     case 'fetch': {
       const { values } = parseArgs({ args: rest, options: { source: { type: 'string', multiple: true } } });
-      return fetchCommand(values.source ?? []);
+      return (await import('./commands/fetch.js')).fetchCommand(values.source ?? []);
     }
     case 'migrate':
-      return migrateCommand();
+      return (await import('./commands/migrate.js')).migrateCommand();
     case 'check':
-      return checkCommand();
+      return (await import('./commands/check.js')).checkCommand();
     case 'sources':
-      return sourcesCommand();
+      return (await import('./commands/sources.js')).sourcesCommand();
     case 'opml':
-      return opmlCommand(rest);
+      return (await import('./commands/opml.js')).opmlCommand(rest);
     case 'help':
     case '--help':
     case '-h':
