@@ -4,6 +4,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { runPass } from '../../src/worker/pass.js';
 import type { AppContext } from '../../src/worker/context.js';
 import { testDatabases } from '../helpers/database.js';
+import { xmlWellFormednessErrors } from '../helpers/feed-validators.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 const TOKEN = 'test-metrics-token-0123456789';
@@ -30,10 +31,13 @@ describe.each(testDatabases())('the public HTTP surface on $name', (testDb) => {
     stack = await startStack(testDb, {
       '/ok.xml': { body: '<rss version="2.0"><channel><title>Fine</title><item><title>Harbour reopens</title><guid>1</guid></item></channel></rss>' },
       '/gone.xml': { status: 404 },
+      '/big.xml': { body: `<rss version="2.0"><channel><title>Big</title>${Array.from({ length: 150 }, (_, i) =>
+        `<item><title>Long report ${i}</title><guid>big-${i}</guid><description>&lt;p&gt;${`Paragraph ${i} € ü. `.repeat(150)}&lt;/p&gt;</description></item>`).join('')}</channel></rss>` },
     }, (url) => `
 sources:
   - { id: fine, url: "${url}/ok.xml" }
   - { id: missing, url: "${url}/gone.xml" }
+  - { id: big, url: "${url}/big.xml" }
   - { id: refused, url: "http://127.0.0.1:${refusedPort}/feed.xml" }
 `);
     ({ ctx, base } = stack);
@@ -50,7 +54,7 @@ sources:
     expect(rows.find((r) => r.id === 'refused')?.lastError).toContain(`127.0.0.1:${refusedPort}`);
     const api = (await (await fetch(`${base}/api/sources`)).json()) as { id: string; lastError: string | null; status: string }[];
     expect(Object.fromEntries(api.map((s) => [s.id, [s.status, s.lastError]]))).toEqual({
-      fine: ['ok', null], missing: ['failing', 'HTTP 404'], refused: ['failing', 'connection refused'],
+      fine: ['ok', null], missing: ['failing', 'HTTP 404'], refused: ['failing', 'connection refused'], big: ['ok', null],
     });
     const page = await (await fetch(`${base}/`)).text();
     expect(page).toMatch(/<td class="failing">failing<\/td>.*<td>connection refused<\/td>/);
@@ -102,5 +106,22 @@ sources:
     } finally {
       stack.ctx = ctx;
     }
+  });
+
+  it('serves a feed bigger than one buffer whole, with its length, to GET and HEAD', async () => {
+    for (let round = 0; round < 2; round++) {
+      // The first request renders, the second is served from the cache.
+      const response = await fetch(`${base}/feeds/all.rss?limit=200`);
+      const body = Buffer.from(await response.arrayBuffer());
+      expect(body.length).toBeGreaterThan(400_000);
+      expect(Number(response.headers.get('content-length'))).toBe(body.length);
+      expect(await xmlWellFormednessErrors(body.toString())).toEqual([]);
+      expect(body.toString().match(/<item>/g)).toHaveLength(151);
+      expect(body.toString()).toContain(`Paragraph 149 € ü. `);
+    }
+    const head = await fetch(`${base}/feeds/all.rss?limit=200`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(Number(head.headers.get('content-length'))).toBeGreaterThan(400_000);
+    expect(await head.text()).toBe('');
   });
 });
