@@ -14,6 +14,11 @@ export interface ServeOptions {
 /** serve = worker + web; `worker` and `web` run one half each for scale-out. */
 export async function serveCommand(options: ServeOptions): Promise<number> {
   const env = readEnv();
+  // The fetching stack (HTTP client, parsers, sanitizer, dedup) is loaded only where sources are fetched: a `web`
+  // process does without it (about 25 MB less RSS). Loaded before anything starts, so startup runs as before.
+  const worker = options.worker
+    ? { scheduler: await import('../worker/scheduler.js'), retention: await import('../worker/retention.js') }
+    : undefined;
   let ctx: AppContext = await bootstrap();
   if (env.leaseSeconds) ctx.leaseMs = env.leaseSeconds * 1000;
   const current = () => ctx;
@@ -28,10 +33,8 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   evaluateTopics();
 
   let scheduler: Scheduler | undefined;
-  // The fetching stack (HTTP client, parsers, sanitizer, dedup) is loaded only where sources are fetched: a `web`
-  // process does without it (about 20 MB less RSS).
-  if (options.worker) scheduler = (await import('../worker/scheduler.js')).startScheduler(current, env.tickSeconds);
-  const retention = options.worker ? (await import('../worker/retention.js')).startRetention(current, env.retentionMinutes * 60_000) : undefined;
+  if (worker) scheduler = worker.scheduler.startScheduler(current, env.tickSeconds);
+  const retention = worker ? worker.retention.startRetention(current, env.retentionMinutes * 60_000) : undefined;
   // A worker still answers health checks and Prometheus scrapes on PORT.
   const server = buildServer(current, { routes: options.web ? 'all' : 'ops' });
   const address = await server.listen({ port: env.port, host: env.host });
