@@ -10,7 +10,7 @@ import { buildServer } from '../../src/http/server.js';
 import { runPass } from '../../src/worker/pass.js';
 import type { AppContext } from '../../src/worker/context.js';
 import { testDatabases } from '../helpers/database.js';
-import { feedValidityErrors, readWithFeedparser } from '../helpers/feed-validators.js';
+import { VALIDATOR_TIMEOUT, feedValidityErrors, readWithFeedparser } from '../helpers/feed-validators.js';
 import type { FixtureServer } from '../helpers/fixture-server.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
@@ -32,7 +32,7 @@ function get(url: string, headers: Record<string, string> = {}): Promise<{ statu
 const withOutput = (ctx: AppContext, output: Partial<AppContext['config']['output']>): AppContext =>
   ({ ...ctx, config: { ...ctx.config, output: { ...ctx.config.output, ...output } } });
 
-describe.each(testDatabases())('published feeds on $name', (testDb) => {
+describe.each(testDatabases())('published feeds on $name', { timeout: VALIDATOR_TIMEOUT }, (testDb) => {
   let stack: Stack;
   let feeds: FixtureServer;
   let ctx: AppContext;

@@ -7,7 +7,7 @@ import {
   SCRIPT_TITLE, TEXT_WITH_TAG, VALID_MIME_WITH_QUOTES,
 } from '../fixtures/hostile-output.js';
 import { testDatabases } from '../helpers/database.js';
-import { feedValidityErrors, readWithFeedparser, xmlWellFormednessErrors, type FeedparserEntry } from '../helpers/feed-validators.js';
+import { VALIDATOR_TIMEOUT, feedValidityErrors, readWithFeedparser, xmlWellFormednessErrors, type FeedparserEntry } from '../helpers/feed-validators.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 /** What XML 1.0 cannot carry: an XML format may drop these from text, and nothing else. */
@@ -24,7 +24,7 @@ interface JsonItem {
 
 // Hostile items go through the real pipeline (fixture feeds over HTTP, parse, normalize, store) and out through every
 // format; each output must validate with real consumers and carry exactly the stored entries, their text as text.
-describe.each(testDatabases())('hostile text in the output feeds on $name', (testDb) => {
+describe.each(testDatabases())('hostile text in the output feeds on $name', { timeout: VALIDATOR_TIMEOUT }, (testDb) => {
   let stack: Stack;
   let stored: StoryView[];
   const bodies = new Map<string, string>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atomSchemaErrors, feedValidityErrors, jsonFeedErrors, readWithFeedparser, xmlWellFormednessErrors } from './feed-validators.js';
+import { VALIDATOR_TIMEOUT, atomSchemaErrors, feedValidityErrors, jsonFeedErrors, readWithFeedparser, xmlWellFormednessErrors } from './feed-validators.js';
 
 const ATOM = (entry: string, feedExtra = '') => `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><id>urn:test:feed</id><title>T</title><updated>2026-11-02T09:00:00.000Z</updated>${feedExtra}${entry}</feed>`;
@@ -10,7 +10,7 @@ const JSON_FEED = (item: Record<string, unknown>, extra: Record<string, unknown>
   JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'T', items: [item], ...extra });
 
 // The validators must be able to fail: each gets a document that breaks what it checks, next to one that keeps it.
-describe('feed validators', () => {
+describe('feed validators', { timeout: VALIDATOR_TIMEOUT }, () => {
   it('xmllint refuses a document that is not well-formed', async () => {
     expect(await xmlWellFormednessErrors('<a><b></a>')).toEqual([expect.stringContaining('mismatch')]);
     expect(await xmlWellFormednessErrors('<a x="<"/>')).not.toEqual([]);

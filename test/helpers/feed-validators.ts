@@ -15,6 +15,9 @@ const PYTHON = '/usr/bin/python3';
 
 export type OutputFormat = 'rss' | 'atom' | 'json';
 
+/** For tests that run these tools: jing starts a JVM each time, which takes seconds on a loaded machine. */
+export const VALIDATOR_TIMEOUT = 120_000;
+
 interface Run { code: number | null; stdout: string; stderr: string }
 
 function run(command: string, args: string[], input?: string): Promise<Run> {

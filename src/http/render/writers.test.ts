@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { feedValidityErrors, readWithFeedparser } from '../../../test/helpers/feed-validators.js';
+import { VALIDATOR_TIMEOUT, feedValidityErrors, readWithFeedparser } from '../../../test/helpers/feed-validators.js';
 import { HOSTILE_TITLE, STORIES } from '../../../test/fixtures/story-views.js';
 import { buildFeedDocument, type FeedFormat } from './document.js';
 import { renderFeed } from './feed.js';
@@ -19,7 +19,7 @@ const DOCUMENT = buildFeedDocument({
   self: urls('?limit=4&q=a%26b'), next: urls('?limit=4&q=a%26b&before=MTIzOjQ'),
 }, STORIES);
 
-describe.each(['rss', 'atom', 'json'] as const)('the %s writer', (format) => {
+describe.each(['rss', 'atom', 'json'] as const)('the %s writer', { timeout: VALIDATOR_TIMEOUT }, (format) => {
   const body = text(format, DOCUMENT);
 
   it('writes the reference output', () => {
@@ -38,7 +38,7 @@ describe.each(['rss', 'atom', 'json'] as const)('the %s writer', (format) => {
   });
 });
 
-describe('the XML writers', () => {
+describe('the XML writers', { timeout: VALIDATOR_TIMEOUT }, () => {
   it.each(['rss', 'atom'] as const)('%s: every entry comes out once, its title as text', async (format) => {
     const feed = await readWithFeedparser(text(format, DOCUMENT));
     expect(feed.entries.map((e) => e.id)).toEqual(STORIES.map((s) => s.uid));
