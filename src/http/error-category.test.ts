@@ -26,6 +26,10 @@ describe('errorCategory', () => {
     ['response is neither XML nor JSON', null, 'not a feed'],
     ['cannot decode gzip body: incorrect header check', null, 'undecodable response'],
     ['invalid byte sequence for encoding "UTF8": 0x00', null, 'database error'],
+    ['database: connect ECONNREFUSED 10.0.0.5:5432', null, 'database error'],
+    ['database: null value in column "title" violates not-null constraint', null, 'database error'],
+    ['refresh took longer than 60 s: abandoned while storing', null, 'timeout'],
+    ['not a well-formed feed: elements nested deeper than 512 levels', null, 'not a feed'],
     ['something nobody foresaw at 10.0.0.7:5432', null, 'error'],
   ])('%s → %s', (message, status, category) => {
     expect(errorCategory(message, status)).toBe(category);

@@ -2,9 +2,11 @@
 // addresses, ports and resolver answers ("ECONNREFUSED 127.0.0.1:1"), which would let anyone probe the network through
 // the service; it stays in the logs and in `tributary sources`.
 const BY_MESSAGE: [RegExp, string][] = [
+  // Recorded as "database: <driver message>": whatever the driver said (a refused connection too) is the database's.
+  [/^database:/, 'database error'],
   [/refused to connect to .*(private|loopback|link-local)|BlockedAddress|blocked address/i, 'blocked address'],
   [/redirect loop|too many redirects/i, 'too many redirects'],
-  [/timed out|timeout|ETIMEDOUT|deadline/i, 'timeout'],
+  [/timed out|timeout|ETIMEDOUT|deadline|took longer than/i, 'timeout'],
   [/ECONNREFUSED/, 'connection refused'],
   [/ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL|no address for|getaddrinfo/i, 'DNS failure'],
   [/CERT_|_CERT|SSL|TLS|EPROTO|certificate/i, 'TLS failure'],
