@@ -9,6 +9,7 @@ import { freshPostgresUrl } from '../helpers/database.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { startTributary, type RunningTributary } from '../helpers/process.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { missingPostgres } from '../helpers/requirements.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 
@@ -23,7 +24,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 /** The service's database connection goes through a TCP proxy the test cuts and restores; the shared server is never stopped. */
-describe.skipIf(!adminUrl)('database outage', () => {
+describe.skipIf(missingPostgres('the database outage test'))('database outage', () => {
   let dir: string;
   let feeds: FixtureServer;
   let proxy: TcpProxy;
