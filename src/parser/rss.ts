@@ -125,9 +125,10 @@ export function asParseError(err: unknown): unknown {
 export async function parseXmlFeed(input: string, options: ParseOptions): Promise<ParsedFeed> {
   let xml = input.replace(/^\s+/, '');
   const shape = xmlShape(xml);
+  if (shape.depth > MAX_XML_DEPTH) throw new NotAFeedError(`not a well-formed feed: elements nested deeper than ${MAX_XML_DEPTH} levels`);
   let itemsInDocument: number | undefined;
-  if (shape.items > options.maxItems || shape.depth > MAX_XML_DEPTH) {
-    const kept = keepNewestItems(xml, options.maxItems, MAX_XML_DEPTH);
+  if (shape.items > options.maxItems) {
+    const kept = keepNewestItems(xml, options.maxItems);
     xml = kept.xml;
     if (kept.total > options.maxItems) itemsInDocument = kept.total;
   }

@@ -11,7 +11,8 @@ export interface XmlShape {
   depth: number;
 }
 
-/** A linear first look at an XML document, cheap enough to run on every feed before a parser builds anything. */
+/** A linear first look at an XML document, cheap enough to run on every feed before a parser builds anything.
+ * (Depth is exact for well-formed XML; items counts item/entry elements at any depth.) */
 export function xmlShape(xml: string): XmlShape {
   let root: string | undefined;
   let items = 0;
