@@ -15,8 +15,13 @@ export interface FetchOptions {
   userAgent: string;
   etag?: string | null;
   lastModified?: string | null;
-  /** Allow loopback/private addresses (trusted config URLs and tests); article links never get this. */
+  /** Allow loopback/private addresses on every hop (the source's allowPrivateNetwork, tests). */
   allowPrivateNetwork: boolean;
+  /**
+   * The host (with port) of the URL the operator configured: requests to it may reach a private address. Every other
+   * host, whether a redirect hop or a discovered link, is guarded unless allowPrivateNetwork is set.
+   */
+  trustedHost?: string;
   maxRedirects?: number;
   accept?: string;
   /** Abandons the request (shutdown). */
@@ -84,7 +89,8 @@ function requestOnce(url: URL, options: FetchOptions, deadline: number): Promise
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return Promise.reject(new FetchError(`unsupported URL scheme ${url.protocol}`));
   }
-  if (!options.allowPrivateNetwork) {
+  const trusted = options.allowPrivateNetwork || url.host === options.trustedHost;
+  if (!trusted) {
     try {
       assertPublicHost(url);
     } catch (err) {
@@ -121,7 +127,7 @@ function requestOnce(url: URL, options: FetchOptions, deadline: number): Promise
       method: 'GET',
       headers,
       agent: agents[url.protocol as 'http:' | 'https:'],
-      lookup: options.allowPrivateNetwork ? undefined : (options.lookup ?? publicOnlyLookup),
+      lookup: trusted ? undefined : (options.lookup ?? publicOnlyLookup),
     });
     const connectMs = Math.min(options.connectTimeoutMs ?? 10_000, remaining);
     req.on('socket', (socket) => {
