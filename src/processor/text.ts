@@ -9,9 +9,13 @@ const BLOCK = new Set([
   'figcaption', 'header', 'footer', 'aside', 'nav', 'ul', 'ol', 'table', 'pre', 'hr', 'dt', 'dd',
 ]);
 
+// What scanTags skips between tags: comments (an unclosed one runs to the end, as in browsers), <!…> and <?…>.
+const NOT_TEXT = /<!--[\s\S]*?(?:-->|$)|<[!?][^>]*(?:>|$)/g;
+const textOf = (markup: string) => decodeHTML(markup.replace(NOT_TEXT, ''));
+
 /**
- * The text of an HTML fragment, entities decoded, a line break at every block boundary, script and style content
- * dropped. One linear tag scan and no tree, so it is safe on any input (deep nesting, megabytes of markup).
+ * The text of an HTML fragment, entities decoded, a line break at every block boundary, comments, script and style
+ * content dropped. One linear tag scan and no tree, so it is safe on any input (deep nesting, megabytes of markup).
  */
 export function htmlToText(html: string): string {
   if (!/[<&]/.test(html)) return html;
@@ -19,7 +23,7 @@ export function htmlToText(html: string): string {
   let at = 0;
   let hidden: string | undefined;
   scanTags(html, 'html', (tag) => {
-    if (!hidden) out += decodeHTML(html.slice(at, tag.start));
+    if (!hidden) out += textOf(html.slice(at, tag.start));
     at = tag.end;
     const name = tag.name.toLowerCase();
     if (hidden) {
@@ -30,7 +34,7 @@ export function htmlToText(html: string): string {
       out += '\n';
     }
   });
-  if (!hidden) out += decodeHTML(html.slice(at));
+  if (!hidden) out += textOf(html.slice(at));
   return out;
 }
 
