@@ -10,18 +10,9 @@ import { startFixtureServer, type FixtureServer } from '../helpers/fixture-serve
 import { startTributary, type RunningTributary } from '../helpers/process.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { missingPostgres } from '../helpers/requirements.js';
+import { until } from '../helpers/until.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 /** The service's database connection goes through a TCP proxy the test cuts and restores; the shared server is never stopped. */
 describe.skipIf(missingPostgres('the database outage test'))('database outage', () => {

@@ -18,6 +18,7 @@ export function registerSourceRoutes(app: FastifyInstance, ctx: () => AppContext
       lastSuccessAt: s.lastSuccessAt,
       lastStatus: s.lastStatus,
       lastError: s.lastError,
+      notice: s.notice,
       consecutiveFailures: s.consecutiveFailures,
       nextFetchAt: s.nextFetchAt,
       itemsSeen: s.itemsSeen,

@@ -45,7 +45,7 @@ ${stories.map((s) => `<li><a href="${escapeHtml(s.link ?? '#')}">${escapeHtml(s.
 <thead><tr><th>Source</th><th>Status</th><th>Last success</th><th>Next poll</th><th>Articles</th><th>Last error</th></tr></thead><tbody>
 ${sourceRows.map((s) => {
   const status = sourceStatus(s);
-  return `<tr><td><a href="${escapeHtml(s.currentUrl ?? s.url)}">${escapeHtml(s.name ?? s.feedTitle ?? s.id)}</a></td><td class="${status}">${status}${s.consecutiveFailures > 1 ? ` ×${s.consecutiveFailures}` : ''}</td><td>${when(s.lastSuccessAt)}</td><td>${when(s.nextFetchAt)}</td><td>${s.articleCount}</td><td>${escapeHtml(s.lastError ?? '')}${s.currentUrl && s.currentUrl !== s.url ? `${s.lastError ? ' · ' : ''}now at ${escapeHtml(s.currentUrl)}` : ''}</td></tr>`;
+  return `<tr><td><a href="${escapeHtml(s.currentUrl ?? s.url)}">${escapeHtml(s.name ?? s.feedTitle ?? s.id)}</a></td><td class="${status}">${status}${s.consecutiveFailures > 1 ? ` ×${s.consecutiveFailures}` : ''}</td><td>${when(s.lastSuccessAt)}</td><td>${when(s.nextFetchAt)}</td><td>${s.articleCount}</td><td>${escapeHtml(s.lastError ?? '')}${s.currentUrl && s.currentUrl !== s.url ? `${s.lastError ? ' · ' : ''}now at ${escapeHtml(s.currentUrl)}` : ''}${s.notice ? `${s.lastError || (s.currentUrl && s.currentUrl !== s.url) ? ' · ' : ''}${escapeHtml(s.notice)}` : ''}</td></tr>`;
 }).join('\n')}
 </tbody></table></div></section>
 </body></html>`;
