@@ -1,7 +1,10 @@
 import type { ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
+import { buildServer } from '../../src/http/server.js';
+import type { AppContext } from '../../src/worker/context.js';
 import { articles, sources } from '../../src/db/schema.js';
 import { LIMITS } from '../../src/processor/limits.js';
 import { listSources, sourceStatus, type SourceRow } from '../../src/storage/sources.js';
@@ -30,6 +33,7 @@ describe.each(testDatabases())('hostile sources on $name', (testDb) => {
   let heldInFlightAtSecondPoll = false;
   let stopped: { abandoned: boolean } | undefined;
   let rows: Map<string, SourceRow & { articleCount: number }>;
+  let ctx: AppContext;
 
   const hits = (path: string) => feeds.hits.get(path) ?? 0;
   const stored = async (sourceId: string) =>
@@ -47,7 +51,7 @@ describe.each(testDatabases())('hostile sources on $name', (testDb) => {
     // The database itself refuses one item: its failure must still be recorded in the source's health.
     await database.db.execute(sql`alter table articles add constraint refuse_poison check (title <> 'Poison pill')`);
     const url = (path: string) => `"${feeds.url}${path}"`;
-    const ctx = await contextFromYaml(`defaults: { concurrency: 16, perHostConcurrency: 16 }
+    ctx = await contextFromYaml(`defaults: { concurrency: 16, perHostConcurrency: 16 }
 sources:
   - { id: good, url: ${url('/good.xml')} }
   - { id: comment-only, url: ${url('/comment-only.xml')} }
@@ -59,7 +63,10 @@ sources:
   - { id: held, url: ${url('/held.xml')}, timeout: 60s }
 `, database);
     scheduler = startScheduler(() => ctx, 1);
-    await until('the good source polled and the held one in flight', () => (hits('/good.xml') >= 1 && held.length === 1 ? true : undefined), 60_000);
+    await until('the good source recorded and the held one in flight', async () => {
+      const [good] = await database.db.select().from(sources).where(eq(sources.id, 'good'));
+      return good?.lastSuccessAt && held.length === 1 ? true : undefined;
+    }, 60_000);
     // Its interval has passed (intervals are minutes; the test moves its due time instead of waiting).
     await database.db.update(sources).set({ nextFetchAt: new Date() }).where(eq(sources.id, 'good'));
     await until('the good source polled again', () => (hits('/good.xml') >= 2 ? true : undefined), 60_000);
@@ -121,6 +128,20 @@ sources:
     expect(rows.get('million')!.notice).toBe('kept the newest 1,000 of 1,000,000 items.');
     const guids = (await stored('million')).map((a) => a.guid);
     expect(new Set(guids)).toEqual(new Set(Array.from({ length: 1000 }, (_, i) => `m${i}`)));
+  });
+
+  it('shows the notice in /api/sources and on the status page', async () => {
+    const app = buildServer(() => ctx, { versionTtlMs: 0 });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      const api = await (await fetch(`${base}/api/sources`)).json() as { id: string; notice: string | null }[];
+      expect(api.find((s) => s.id === 'million')?.notice).toBe('kept the newest 1,000 of 1,000,000 items.');
+      expect(api.find((s) => s.id === 'good')?.notice).toBeNull();
+      expect(await (await fetch(`${base}/`)).text()).toContain('kept the newest 1,000 of 1,000,000 items.');
+    } finally {
+      await app.close();
+    }
   });
 
   it('records a batch the database refused, after its rollback, with the driver\'s message rather than the SQL', () => {
