@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import zlib from 'node:zlib';
 import { assertPublicHost, publicOnlyLookup } from './address-guard.js';
+import { ByteSink } from './byte-sink.js';
 import { FetchError } from './errors.js';
 
 export interface FetchOptions {
@@ -180,7 +181,7 @@ function readBody(res: http.IncomingMessage, maxBytes: number): Promise<Buffer> 
   else if (encoding === 'br') decoder = zlib.createBrotliDecompress();
 
   return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    const sink = new ByteSink(decoder ? undefined : declared);
     let wireBytes = 0;
     let bodyBytes = 0;
     let done = false;
@@ -191,7 +192,7 @@ function readBody(res: http.IncomingMessage, maxBytes: number): Promise<Buffer> 
         res.destroy();
         decoder?.destroy();
         reject(err);
-      } else resolve(Buffer.concat(chunks));
+      } else resolve(sink.bytes());
     };
     res.on('data', (chunk: Buffer) => {
       wireBytes += chunk.length;
@@ -203,7 +204,7 @@ function readBody(res: http.IncomingMessage, maxBytes: number): Promise<Buffer> 
     output.on('data', (chunk: Buffer) => {
       bodyBytes += chunk.length;
       if (bodyBytes > maxBytes) return stop(new FetchError(`response too large: more than ${maxBytes} bytes after decompression`));
-      chunks.push(chunk);
+      sink.write(chunk);
     });
     output.on('error', (err: Error) => stop(new FetchError(`cannot decode ${encoding} body: ${err.message}`)));
     output.on('end', () => stop());

@@ -128,7 +128,7 @@ export async function parseXmlFeed(input: string, options: ParseOptions): Promis
   if (shape.depth > MAX_XML_DEPTH) throw new NotAFeedError(`not a well-formed feed: elements nested deeper than ${MAX_XML_DEPTH} levels`);
   let itemsInDocument: number | undefined;
   if (shape.items > options.maxItems) {
-    const kept = keepNewestItems(xml, options.maxItems);
+    const kept = keepNewestItems(xml, options.maxItems, shape.items);
     xml = kept.xml;
     if (kept.total > options.maxItems) itemsInDocument = kept.total;
   }

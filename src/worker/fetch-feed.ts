@@ -34,7 +34,7 @@ export async function fetchFeed(source: EffectiveSource, row: SourceRow, lookup?
     accept: source.scrape ? HTML_ACCEPT : undefined,
   });
   if (response.notModified) return { notModified: true, response };
-  const text = decodeBody(response.body, response.headers['content-type']);
+  const text = takeText(response);
   const limits = { maxItems: source.maxItems };
   if (source.scrape) return { notModified: false, response, feed: scrapeFeed(text, source.scrape, limits), movedTo: response.permanentUrl };
   try {
@@ -46,10 +46,17 @@ export async function fetchFeed(source: EffectiveSource, row: SourceRow, lookup?
     if (!link) throw new NotAFeedError('got an HTML page that advertises no feed (<link rel="alternate">)');
     const feedResponse = await fetchUrl(link, options);
     if (feedResponse.notModified) throw new FetchError(`discovered feed ${link} answered 304 to an unconditional request`);
-    const feed = await parseFeed(decodeBody(feedResponse.body, feedResponse.headers['content-type']), feedResponse.headers['content-type'], limits)
+    const feed = await parseFeed(takeText(feedResponse), feedResponse.headers['content-type'], limits)
       .catch((inner: Error) => {
         throw new NotAFeedError(`discovered feed ${link}: ${inner.message}`);
       });
     return { notModified: false, response: feedResponse, feed, movedTo: feedResponse.url };
   }
+}
+
+/** The body decoded, and dropped from the response: the bytes need not live as long as the refresh (30 MB for a long feed). */
+function takeText(response: FetchResult): string {
+  const text = decodeBody(response.body, response.headers['content-type']);
+  response.body = Buffer.alloc(0);
+  return text;
 }
