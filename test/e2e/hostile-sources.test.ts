@@ -1,19 +1,25 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/client.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
 import { buildServer } from '../../src/http/server.js';
 import type { AppContext } from '../../src/worker/context.js';
 import { articles, sources } from '../../src/db/schema.js';
 import { LIMITS } from '../../src/processor/limits.js';
+import { lockStoryMatching } from '../../src/storage/articles.js';
 import { listSources, sourceStatus, type SourceRow } from '../../src/storage/sources.js';
 import { runPass } from '../../src/worker/pass.js';
 import { startScheduler, type Scheduler } from '../../src/worker/scheduler.js';
 import { rss, rssItem } from '../fixtures/bad-sources.js';
 import { CDATA_TITLES, hostileSourceRoutes } from '../fixtures/hostile.js';
 import { contextFromYaml } from '../helpers/context.js';
-import { testDatabases } from '../helpers/database.js';
+import { freshPostgresUrl, testDatabases } from '../helpers/database.js';
+import { startTributary } from '../helpers/process.js';
+import { missingPostgres, postgresAdminUrl } from '../helpers/requirements.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { until } from '../helpers/until.js';
 
@@ -183,4 +189,51 @@ describe.each(testDatabases())('refresh deadline on $name', (testDb) => {
     // The request itself was given up, not left holding a connection.
     await until('the held request closed', () => (held[0]?.destroyed || held[0]?.socket?.destroyed ? true : undefined), 10_000);
   });
+});
+
+/** A stage that never ends on its own: the worker's store waits for a lock the test holds in another session. */
+describe.skipIf(missingPostgres('the hung-store test'))('a store that hangs', () => {
+  it('is abandoned at the refresh deadline and recorded, and SIGTERM still stops the worker', async () => {
+    const fresh = await freshPostgresUrl(postgresAdminUrl!);
+    const feeds = await startFixtureServer({ '/feed.xml': { headers: { 'content-type': 'application/rss+xml' }, body: rss('Stuck', rssItem('stuck-1', 'Stored never')) } });
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-hung-'));
+    const holder = await openDatabase({ url: fresh.url });
+    let release = () => {};
+    let holding: Promise<void> | undefined;
+    try {
+      await holder.migrate();
+      const locked = new Promise<void>((resolve) => {
+        holding = holder.db.transaction(async (tx) => {
+          await lockStoryMatching(tx);
+          resolve();
+          await new Promise<void>((done) => {
+            release = done;
+          });
+        });
+      });
+      await locked;
+      writeFileSync(join(dir, 'sources.yaml'), `sources:\n  - { id: stuck, url: "${feeds.url}/feed.xml" }\n`);
+      const worker = startTributary(['worker'], {
+        DATABASE_URL: fresh.url, CONFIG: join(dir, 'sources.yaml'), TICK_SECONDS: '1', LEASE_SECONDS: '4', SHUTDOWN_SECONDS: '2',
+      });
+      try {
+        const failed = await worker.waitForLog((l) => l.msg === 'fetch failed' && l.source === 'stuck', 60_000);
+        expect(failed.err).toBe('refresh took longer than 3.2 s: abandoned while storing');
+        worker.child.kill('SIGTERM');
+        expect((await worker.exited).code).toBe(0);
+        expect(worker.logs.some((l) => l.msg === 'stopped')).toBe(true);
+      } finally {
+        await worker.stop();
+      }
+      const [row] = await holder.db.select().from(sources).where(eq(sources.id, 'stuck'));
+      expect(row).toMatchObject({ lastError: 'refresh took longer than 3.2 s: abandoned while storing', consecutiveFailures: 1 });
+    } finally {
+      release();
+      await holding;
+      await holder.close();
+      await feeds.close();
+      await fresh.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
