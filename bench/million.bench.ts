@@ -2,22 +2,15 @@
 // finish within the lease). Each refresh runs in a process of its own (bench/lib/refresh-one.ts) against a fresh
 // Postgres database, next to two baselines measured in the same run: the process with its modules loaded, and the
 // same refresh of a feed that has only as many items as are kept (10,000, the default maxItems).
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { promisify } from 'node:util';
 import { millionItemFeed } from '../test/fixtures/hostile.js';
 import { benchDatabase, machine } from './lib/database.js';
+import { refreshInChild } from './lib/refresh-in-child.js';
 import type { RefreshOneResult } from './lib/refresh-one.js';
 
 const LIMIT_MIB = 300;
 const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
-
-async function refreshInChild(databaseUrl: string, id: string, url?: string): Promise<RefreshOneResult> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', new URL('./lib/refresh-one.ts', import.meta.url).pathname,
-    JSON.stringify({ databaseUrl, id, url, maxBytes: '64MiB' })], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as RefreshOneResult;
-}
 
 async function main() {
   const feeds = new Map([['/million.xml', millionItemFeed(1_000_000)], ['/ten-thousand.xml', millionItemFeed(10_000)]]);
@@ -32,8 +25,8 @@ async function main() {
   try {
     console.log(machine());
     const modules = await refreshInChild(database.url, 'baseline');
-    const tenThousand = await refreshInChild(database.url, 'ten-thousand', `${base}/ten-thousand.xml`);
-    const million = await refreshInChild(database.url, 'million', `${base}/million.xml`);
+    const tenThousand = await refreshInChild(database.url, 'ten-thousand', `${base}/ten-thousand.xml`, '64MiB');
+    const million = await refreshInChild(database.url, 'million', `${base}/million.xml`, '64MiB');
     const line = (label: string, r: RefreshOneResult) => console.log(`| ${label} | ${mib(r.maxRssKiB)} | ` +
       `${(r.maxRssKiB / modules.maxRssKiB).toFixed(2)}× | ${r.ms === undefined ? '—' : `${(r.ms / 1000).toFixed(1)} s`} | ${r.ok === undefined ? '—' : r.ok ? `${r.added} stored` : r.error} |`);
     console.log('\n| worker process | peak RSS | vs modules loaded | refresh | outcome |\n| --- | --- | --- | --- | --- |');

@@ -1,3 +1,4 @@
+import { escapeText } from 'entities';
 import { z } from 'zod';
 import { parseDate } from '../processor/dates.js';
 import { newestIndices } from './newest.js';
@@ -32,8 +33,6 @@ const jsonFeed = z.object({
   feed_url: str,
   items: z.array(z.unknown()),
 }).passthrough();
-
-const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const publishedTime = (raw: unknown) => {
   const item = raw as { date_published?: unknown; date_modified?: unknown } | null;

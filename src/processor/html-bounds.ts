@@ -1,3 +1,4 @@
+import { escapeText } from 'entities';
 import { scanTags } from '../parser/tags.js';
 import { LIMITS } from './limits.js';
 import { htmlToText } from './text.js';
@@ -33,8 +34,6 @@ export function nestedDeeperThan(html: string, limit: number): boolean {
   });
   return deeper;
 }
-
-const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** HTML too deep to parse, made into paragraphs of its text. */
 export function textOnlyHtml(html: string): string {
