@@ -47,7 +47,7 @@ export async function refreshSource(
 ): Promise<RefreshOutcome> {
   const started = Date.now();
   const attemptAt = new Date();
-  let stage = 'fetching';
+  let stage = 'fetching and parsing';
   try {
     return await withDeadline(options.deadlineMs, options.signal, () => `refresh took longer than ${seconds(options.deadlineMs ?? 0)}: abandoned while ${stage}`, async (signal) => {
       const fetched = await fetchFeed(source, row, options.lookup, signal);

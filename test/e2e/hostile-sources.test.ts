@@ -183,9 +183,9 @@ describe.each(testDatabases())('refresh deadline on $name', (testDb) => {
     const ctx = await contextFromYaml(`sources:\n  - { id: slow, url: "${feeds.url}/held.xml", timeout: 10m }\n`, database);
     ctx.leaseMs = 2500;
     const [result] = await runPass(ctx, { force: true });
-    expect(result!.outcome).toMatchObject({ ok: false, error: 'refresh took longer than 2 s: abandoned while fetching' });
+    expect(result!.outcome).toMatchObject({ ok: false, error: 'refresh took longer than 2 s: abandoned while fetching and parsing' });
     const [row] = await listSources(database.db);
-    expect(row).toMatchObject({ lastError: 'refresh took longer than 2 s: abandoned while fetching', consecutiveFailures: 1, leaseOwner: null });
+    expect(row).toMatchObject({ lastError: 'refresh took longer than 2 s: abandoned while fetching and parsing', consecutiveFailures: 1, leaseOwner: null });
     // The request itself was given up, not left holding a connection.
     await until('the held request closed', () => (held[0]?.destroyed || held[0]?.socket?.destroyed ? true : undefined), 10_000);
   });
