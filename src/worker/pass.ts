@@ -88,8 +88,10 @@ export async function runPass(first: AppContext, options: PassOptions = {}): Pro
       if (claim.rows.length > 0 && inFlight.size < config.defaults.concurrency) continue;
       if (inFlight.size > 0) {
         // A slow source must not keep others waiting past their due time: look again every recheckMs.
-        const recheck = options.recheckMs ? sleep(options.recheckMs, undefined, { ref: false }) : new Promise<void>(() => {});
-        await Promise.race([...inFlight, stopped.promise, recheck]);
+        const recheck = new AbortController();
+        const wake = options.recheckMs ? sleep(options.recheckMs, undefined, { ref: false, signal: recheck.signal }).catch(() => {}) : undefined;
+        await Promise.race([...inFlight, stopped.promise, ...(wake ? [wake] : [])]);
+        recheck.abort();
       } else if (claim.heldBack > 0 && (options.force || options.ids)) {
         // Another process holds this host's slots; an explicit pass waits for them rather than skipping sources.
         await sleep(250, undefined, { signal: options.stop }).catch(() => {});
