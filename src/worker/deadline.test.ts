@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { DeadlineError, withDeadline } from './deadline.js';
 
@@ -41,5 +42,12 @@ describe('withDeadline', () => {
     await expect(withDeadline(10, undefined, () => 'late', work)).rejects.toBeInstanceOf(DeadlineError);
     fail();
     await new Promise((resolve) => setTimeout(resolve, 10));
+  });
+
+  it('leaves no listener on the outer signal, which outlives every refresh', async () => {
+    const outer = new AbortController();
+    await withDeadline(1000, outer.signal, () => 'late', async () => 1);
+    await withDeadline(5, outer.signal, () => 'late', () => new Promise<never>(() => {})).catch(() => {});
+    expect(getEventListeners(outer.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -15,15 +15,20 @@ export class DeadlineError extends Error {
 export async function withDeadline<T>(
   ms: number | undefined, outer: AbortSignal | undefined, late: () => string, work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const deadline = new AbortController();
-  const signal = outer ? AbortSignal.any([outer, deadline.signal]) : deadline.signal;
+  // One controller for both causes; the listener on `outer` (a worker's lifelong shutdown signal) is removed at the
+  // end rather than left behind per refresh, as AbortSignal.any would.
+  const controller = new AbortController();
+  const { signal } = controller;
+  const onOuterAbort = () => controller.abort(outer!.reason);
+  if (outer?.aborted) onOuterAbort();
+  else outer?.addEventListener('abort', onOuterAbort, { once: true });
   let onAbort = () => {};
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(signal.reason);
   });
   aborted.catch(() => {});
   signal.addEventListener('abort', onAbort, { once: true });
-  const timer = ms === undefined ? undefined : setTimeout(() => deadline.abort(new DeadlineError(late())), ms);
+  const timer = ms === undefined ? undefined : setTimeout(() => controller.abort(new DeadlineError(late())), ms);
   try {
     signal.throwIfAborted();
     const running = work(signal);
@@ -32,5 +37,6 @@ export async function withDeadline<T>(
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
+    outer?.removeEventListener('abort', onOuterAbort);
   }
 }
