@@ -2,8 +2,6 @@
 // the real Postgres server, next to a ceiling measured in the same run: download + decode + parse of the same feeds at
 // the same concurrency, storing nothing. Then a second pass with nothing changed (every request must be a 304), and
 // the peak RSS of one process refreshing a 5,000-item feed or being sent a 50 MiB body.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { configSchema } from '../src/config/schema.js';
@@ -19,6 +17,7 @@ import { Limiter } from '../src/worker/limiter.js';
 import { runPass, type PassResult } from '../src/worker/pass.js';
 import { benchDatabase, machine } from './lib/database.js';
 import { startFarm } from './lib/farm.js';
+import { refreshInChild } from './lib/refresh-in-child.js';
 import type { RefreshOneResult } from './lib/refresh-one.js';
 
 const SOURCES = Number(process.env.BENCH_FARM_SOURCES ?? 500);
@@ -59,13 +58,6 @@ async function timedPass(run: () => Promise<PassResult[]>) {
     merged: sum((r) => (r.outcome.ok ? r.outcome.stored.merged : 0)),
     notModified: results.filter((r) => r.outcome.ok && r.outcome.notModified).length,
   };
-}
-
-/** One refresh in a process of its own (run asynchronously: the farm serving it lives in this one). */
-async function refreshInChild(databaseUrl: string, id: string, url?: string, maxBytes?: string): Promise<RefreshOneResult> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', new URL('./lib/refresh-one.ts', import.meta.url).pathname,
-    JSON.stringify({ databaseUrl, id, url, maxBytes })], { encoding: 'utf8' });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as RefreshOneResult;
 }
 
 function check(condition: boolean, message: string) {

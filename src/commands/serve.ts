@@ -62,7 +62,8 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
         }
       });
   };
-  const watcher = watchFile(ctx.configPath, reload);
+  const watcher = watchFile(ctx.configPath, reload, (err) =>
+    log.error({ err: err.message, config: ctx.configPath }, 'config watch stopped: edits are picked up on SIGHUP only'));
   process.on('SIGHUP', reload);
 
   const signal = await new Promise<string>((resolve) => {

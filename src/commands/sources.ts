@@ -16,6 +16,7 @@ export async function sourcesCommand(): Promise<number> {
     ));
     const moved = rows.filter((s) => s.currentUrl && s.currentUrl !== s.url);
     for (const s of moved) console.log(`note: ${s.id} is now fetched from ${s.currentUrl} (moved permanently, or the feed its page advertises); update its url in the config`);
+    for (const s of rows.filter((r) => r.notice)) console.log(`note: ${s.id}: ${s.notice}`);
     return 0;
   } finally {
     await ctx.database.close();

@@ -32,6 +32,17 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('refuses a YAML alias bomb with the place of the first alias', () => {
+    const rows = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (const [name, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e'], ['g', 'f']]) {
+      rows.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const result = parseConfig(rows.join('\n'), 'bomb.yaml');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([expect.stringMatching(/^bomb\.yaml:2:8: \(yaml\): .*alias/i)]);
+  });
+
   it('locates YAML syntax errors', () => {
     const result = parseConfig('sources:\n  - id: a\n    url: [unclosed\n', 'c.yaml');
     expect(result.ok).toBe(false);

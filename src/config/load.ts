@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isSeq, visit, type Node } from 'yaml';
 import { configSchema, type Config } from './schema.js';
+
+/** yaml's own default (100) would refuse ordinary anchors reused across many sources; this still stops a bomb. */
+const MAX_ALIAS_COUNT = 1000;
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
@@ -15,7 +18,14 @@ export function parseConfig(text: string, file: string): ConfigResult {
   if (doc.errors.length > 0) {
     return { ok: false, errors: doc.errors.map((e) => `${at(e.pos[0])}: (yaml): ${e.message.split('\n')[0]}`) };
   }
-  const result = configSchema.safeParse(doc.toJS() ?? {});
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // An alias bomb (billion laughs in YAML) is refused while expanding; point at the first alias.
+    return { ok: false, errors: [`${at(firstAliasOffset(doc.contents) ?? 0)}: (yaml): ${(err as Error).message}`] };
+  }
+  const result = configSchema.safeParse(data ?? {});
   if (result.success) return { ok: true, config: result.data };
   return {
     ok: false,
@@ -56,4 +66,15 @@ function locate(root: unknown, path: string[]): Node | undefined {
     }
   }
   return node;
+}
+
+function firstAliasOffset(root: unknown): number | undefined {
+  let offset: number | undefined;
+  visit(root as Node, {
+    Alias(_key, node) {
+      if (isAlias(node)) offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }

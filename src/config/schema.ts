@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_ITEMS } from '../parser/types.js';
 import { parseBytes, parseDuration } from './units.js';
 
 const slug = z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+ (lower-case letters, digits, dashes)');
@@ -26,6 +27,9 @@ const byteSize = z.union([z.string(), z.number()]).transform((value, ctx) => {
   }
   return bytes;
 });
+
+const maxItems = z.int().min(1).max(1_000_000)
+  .describe('items kept from one fetch: the newest, by date where items have one (the rest are left out, and the source says so)');
 
 const httpUrl = z.string().refine((value) => {
   try {
@@ -64,6 +68,7 @@ export const sourceSchema = z.strictObject({
   interval: duration(60_000, '1m').optional(),
   timeout: duration(1000, '1s').optional(),
   maxBytes: byteSize.optional(),
+  maxItems: maxItems.optional(),
   enabled: z.boolean().default(true),
   fullText: z.boolean().default(false),
   selector: z.string().min(1).optional(),
@@ -88,6 +93,7 @@ export const configSchema = z
         interval: duration(60_000, '1m').default(15 * 60_000),
         timeout: duration(1000, '1s').default(20_000),
         maxBytes: byteSize.default(10 * 1024 * 1024),
+        maxItems: maxItems.default(DEFAULT_MAX_ITEMS),
         userAgent: z.string().min(1).default('Tributary/1.0 (+https://github.com/tributary)'),
         concurrency: z.int().min(1).max(256).default(16),
         perHostConcurrency: z.int().min(1).max(32).default(2),

@@ -5,7 +5,9 @@ import { basename, dirname } from 'node:path';
  * Calls `onChange` (debounced) when the file changes. The directory is watched, not the file: editors and ConfigMap
  * mounts replace the file with a new one, which a watch on the old inode would never see.
  */
-export function watchFile(path: string, onChange: () => void, debounceMs = 300): { close(): void } {
+export function watchFile(
+  path: string, onChange: () => void, onError: (err: Error) => void, debounceMs = 300,
+): { close(): void } {
   const name = basename(path);
   let timer: NodeJS.Timeout | undefined;
   let watcher: FSWatcher | undefined;
@@ -15,9 +17,14 @@ export function watchFile(path: string, onChange: () => void, debounceMs = 300):
       clearTimeout(timer);
       timer = setTimeout(onChange, debounceMs);
     });
-    watcher.on('error', () => watcher?.close());
-  } catch {
+    // The directory went away or the watch broke: say so, since edits will no longer be picked up on their own.
+    watcher.on('error', (err) => {
+      watcher?.close();
+      onError(err);
+    });
+  } catch (err) {
     // No watcher (unsupported file system): SIGHUP still reloads.
+    onError(err as Error);
   }
   return {
     close() {

@@ -30,6 +30,8 @@ export const sources = pgTable('sources', {
   consecutiveFailures: integer('consecutive_failures').notNull().default(0),
   gone: boolean('gone').notNull().default(false),
   itemsSeen: integer('items_seen').notNull().default(0),
+  /** What the last successful fetch left out to stay within the limits (items, field sizes), for the operator. */
+  notice: text('notice'),
   // Scheduling: due time and a lease so several workers never fetch one source at once.
   nextFetchAt: ts('next_fetch_at').notNull().defaultNow(),
   leaseOwner: text('lease_owner'),

@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import zlib from 'node:zlib';
 import { assertPublicHost, publicOnlyLookup } from './address-guard.js';
+import { ByteSink } from './byte-sink.js';
 import { FetchError } from './errors.js';
 
 export interface FetchOptions {
@@ -15,8 +16,13 @@ export interface FetchOptions {
   userAgent: string;
   etag?: string | null;
   lastModified?: string | null;
-  /** Allow loopback/private addresses (trusted config URLs and tests); article links never get this. */
+  /** Allow loopback/private addresses on every hop (the source's allowPrivateNetwork, tests). */
   allowPrivateNetwork: boolean;
+  /**
+   * The host (with port) of the URL the operator configured: requests to it may reach a private address. Every other
+   * host, whether a redirect hop or a discovered link, is guarded unless allowPrivateNetwork is set.
+   */
+  trustedHost?: string;
   maxRedirects?: number;
   accept?: string;
   /** Abandons the request (shutdown). */
@@ -84,7 +90,8 @@ function requestOnce(url: URL, options: FetchOptions, deadline: number): Promise
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return Promise.reject(new FetchError(`unsupported URL scheme ${url.protocol}`));
   }
-  if (!options.allowPrivateNetwork) {
+  const trusted = options.allowPrivateNetwork || url.host === options.trustedHost;
+  if (!trusted) {
     try {
       assertPublicHost(url);
     } catch (err) {
@@ -121,7 +128,7 @@ function requestOnce(url: URL, options: FetchOptions, deadline: number): Promise
       method: 'GET',
       headers,
       agent: agents[url.protocol as 'http:' | 'https:'],
-      lookup: options.allowPrivateNetwork ? undefined : (options.lookup ?? publicOnlyLookup),
+      lookup: trusted ? undefined : (options.lookup ?? publicOnlyLookup),
     });
     const connectMs = Math.min(options.connectTimeoutMs ?? 10_000, remaining);
     req.on('socket', (socket) => {
@@ -174,7 +181,7 @@ function readBody(res: http.IncomingMessage, maxBytes: number): Promise<Buffer> 
   else if (encoding === 'br') decoder = zlib.createBrotliDecompress();
 
   return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    const sink = new ByteSink(decoder ? undefined : declared);
     let wireBytes = 0;
     let bodyBytes = 0;
     let done = false;
@@ -185,7 +192,7 @@ function readBody(res: http.IncomingMessage, maxBytes: number): Promise<Buffer> 
         res.destroy();
         decoder?.destroy();
         reject(err);
-      } else resolve(Buffer.concat(chunks));
+      } else resolve(sink.bytes());
     };
     res.on('data', (chunk: Buffer) => {
       wireBytes += chunk.length;
@@ -197,7 +204,7 @@ function readBody(res: http.IncomingMessage, maxBytes: number): Promise<Buffer> 
     output.on('data', (chunk: Buffer) => {
       bodyBytes += chunk.length;
       if (bodyBytes > maxBytes) return stop(new FetchError(`response too large: more than ${maxBytes} bytes after decompression`));
-      chunks.push(chunk);
+      sink.write(chunk);
     });
     output.on('error', (err: Error) => stop(new FetchError(`cannot decode ${encoding} body: ${err.message}`)));
     output.on('end', () => stop());

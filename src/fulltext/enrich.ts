@@ -3,10 +3,10 @@ import type { Db } from '../db/client.js';
 import { articles } from '../db/schema.js';
 import { fetchUrl } from '../fetcher/http.js';
 import { decodeBody } from '../parser/decode.js';
-import { storyText } from '../processor/boilerplate.js';
+import { storyTextOf } from '../processor/boilerplate.js';
 import { contentHashOf } from '../processor/hash.js';
 import type { NormalizedArticle } from '../processor/normalize.js';
-import { sanitize } from '../processor/sanitize.js';
+import { sanitizeWithTree } from '../processor/sanitize.js';
 import { Limiter } from '../worker/limiter.js';
 import { extractMainContent } from './extract.js';
 
@@ -23,6 +23,8 @@ export interface FullTextOptions {
   /** For tests: the guarded DNS lookup to use. */
   lookup?: Parameters<typeof fetchUrl>[1]['lookup'];
   onError?: (url: string, error: Error) => void;
+  /** Abandons the pages not fetched yet and the requests in flight (the refresh's deadline, shutdown). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -38,16 +40,17 @@ export async function withFullText(
     .where(and(eq(articles.sourceId, source.id), inArray(articles.guid, guids)))).map((r) => r.guid));
   const limiter = new Limiter(4);
   return Promise.all(items.map((item) => (stored.has(item.guid) || !item.url ? item : limiter.run(async () => {
+    if (options.signal?.aborted) return item;
     try {
       const page = await fetchUrl(item.url!, {
-        timeoutMs: source.timeout, maxBytes: source.maxBytes, userAgent: source.userAgent,
+        timeoutMs: source.timeout, maxBytes: source.maxBytes, userAgent: source.userAgent, signal: options.signal,
         allowPrivateNetwork: source.allowPrivateNetwork, accept: 'text/html,application/xhtml+xml', lookup: options.lookup,
       });
       const main = extractMainContent(decodeBody(page.body, page.headers['content-type']), source.selector);
-      const contentHtml = sanitize(main, page.url);
-      const text = storyText(contentHtml);
+      const content = sanitizeWithTree(main, page.url);
+      const text = storyTextOf(content.tree);
       if (text.length <= item.text.length) return item;
-      return { ...item, contentHtml, text, contentHash: contentHashOf(item.title, text) };
+      return { ...item, contentHtml: content.html, text, contentHash: contentHashOf(item.title, text) };
     } catch (err) {
       options.onError?.(item.url!, err as Error);
       return item;

@@ -1,4 +1,4 @@
-import * as cheerio from 'cheerio';
+import { loadPage } from '../parser/html-page.js';
 import { collapse } from '../processor/text.js';
 
 // Never the article body, whatever their text density.
@@ -9,7 +9,7 @@ const NOISE = 'script, style, noscript, template, nav, header, footer, aside, fo
  * text (a content-density heuristic: text in <p> children, penalized by link text). Returns inner HTML, unsanitized.
  */
 export function extractMainContent(html: string, selector?: string): string | undefined {
-  const $ = cheerio.load(html);
+  const $ = loadPage(html);
   if (selector) {
     const picked = $(selector).first();
     return picked.length > 0 ? (picked.html() ?? undefined) : undefined;

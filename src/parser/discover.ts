@@ -1,10 +1,10 @@
-import * as cheerio from 'cheerio';
+import { loadPage } from './html-page.js';
 
 const FEED_TYPES = /^application\/(rss|atom|feed|rdf)\+(xml|json)$|^application\/(xml|json)$|^text\/xml$/i;
 
 /** Feed URLs an HTML page advertises with <link rel="alternate">, absolute, in page order (the first is preferred). */
 export function discoverFeedLinks(html: string, pageUrl: string): string[] {
-  const $ = cheerio.load(html);
+  const $ = loadPage(html);
   const base = $('base[href]').attr('href');
   const found: string[] = [];
   $('link[rel][href]').each((_, el) => {

@@ -1,5 +1,8 @@
+import { escapeText } from 'entities';
 import { z } from 'zod';
-import { NotAFeedError, type ParsedFeed, type ParsedItem } from './types.js';
+import { parseDate } from '../processor/dates.js';
+import { newestIndices } from './newest.js';
+import { NotAFeedError, type ParseOptions, type ParsedFeed, type ParsedItem } from './types.js';
 
 const str = z.string().optional().catch(undefined);
 const author = z.object({ name: str, url: str }).passthrough().optional().catch(undefined);
@@ -31,10 +34,14 @@ const jsonFeed = z.object({
   items: z.array(z.unknown()),
 }).passthrough();
 
-const escapeText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const publishedTime = (raw: unknown) => {
+  const item = raw as { date_published?: unknown; date_modified?: unknown } | null;
+  const date = typeof item?.date_published === 'string' ? item.date_published : item?.date_modified;
+  return typeof date === 'string' ? (parseDate(date.slice(0, 200))?.getTime() ?? NaN) : NaN;
+};
 
-/** JSON Feed 1.0 and 1.1; a malformed item is skipped rather than failing the feed. */
-export function parseJsonFeed(text: string): ParsedFeed {
+/** JSON Feed 1.0 and 1.1, keeping the newest `maxItems`; a malformed item is skipped rather than failing the feed. */
+export function parseJsonFeed(text: string, options: ParseOptions): ParsedFeed {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -43,8 +50,10 @@ export function parseJsonFeed(text: string): ParsedFeed {
   }
   const feed = jsonFeed.safeParse(data);
   if (!feed.success) throw new NotAFeedError('JSON document is not a JSON Feed (no jsonfeed.org version or items)');
+  const all = feed.data.items;
+  const kept = all.length > options.maxItems ? newestIndices(all.map(publishedTime), options.maxItems).map((i) => all[i]) : all;
   const items: ParsedItem[] = [];
-  for (const raw of feed.data.items) {
+  for (const raw of kept) {
     const parsed = jsonItem.safeParse(raw);
     if (!parsed.success) continue;
     const item = parsed.data;
@@ -63,5 +72,8 @@ export function parseJsonFeed(text: string): ParsedFeed {
       base: feed.data.home_page_url,
     });
   }
-  return { format: 'json', title: feed.data.title, link: feed.data.home_page_url, items };
+  return {
+    format: 'json', title: feed.data.title, link: feed.data.home_page_url, items,
+    ...(kept.length < all.length ? { itemsInDocument: all.length } : {}),
+  };
 }

@@ -1,16 +1,25 @@
 import Parser from 'rss-parser';
 import type { Enclosure } from '../db/schema.js';
-import { NotAFeedError, type FeedFormat, type ParsedFeed, type ParsedItem } from './types.js';
+import { plainText } from '../processor/text.js';
+import { keepNewestItems } from './keep-newest.js';
+import { NotAFeedError, type FeedFormat, type ParseOptions, type ParsedFeed, type ParsedItem } from './types.js';
+import { xhtmlTitles } from './xhtml-titles.js';
+import { formatPrefixes, repairRssRoot, stripPrefixes } from './xml-tree.js';
+import { xmlShape } from './xml-shape.js';
 
 type RawItem = Record<string, unknown>;
 type RawFeed = Record<string, unknown> & { items: RawItem[] };
 
-const parser = new Parser<RawFeed, RawItem>({
-  customFields: {
-    feed: ['ttl', 'sy:updatePeriod', 'sy:updateFrequency', 'subtitle'],
-    item: ['updated', 'published', 'dc:date', 'id', 'summary', 'media:content', ['author', 'authorRaw']],
-  },
-});
+/** Elements nested deeper than this make the document refused before any tree is built. */
+export const MAX_XML_DEPTH = 128;
+
+// keepArray keeps an element's attributes (type="xhtml", mode="base64"); rss-parser's types allow it for items only,
+// its code for the feed too.
+const CUSTOM_FIELDS = {
+  feed: ['ttl', 'sy:updatePeriod', 'sy:updateFrequency', 'subtitle', ['title', 'titleRaw', { keepArray: true }]] as unknown as string[],
+  item: ['updated', 'published', 'dc:date', 'id', 'summary', 'media:content', ['author', 'authorRaw'],
+    ['title', 'titleRaw', { keepArray: true }], ['content', 'contentRaw', { keepArray: true }], ['summary', 'summaryRaw', { keepArray: true }]],
+};
 
 const text = (value: unknown): string | undefined => {
   if (typeof value === 'string') return value.trim() || undefined;
@@ -73,37 +82,83 @@ function xmlBases(xml: string, format: FeedFormat, count: number): (string | und
   });
 }
 
-function detectFormat(xml: string): FeedFormat {
-  const head = xml.slice(0, 4096);
-  if (/<feed[\s>]/.test(head)) return 'atom';
-  if (/<rdf:RDF[\s>]/i.test(head)) return 'rdf';
+function detectFormat(root: string | undefined): FeedFormat {
+  const local = root?.slice(root.indexOf(':') + 1);
+  if (local === 'feed') return 'atom';
+  if (local === 'RDF') return 'rdf';
   return 'rss';
 }
 
-/** RSS 0.9x, 1.0 (RDF), 2.0 and Atom through rss-parser. */
-export async function parseXmlFeed(xml: string): Promise<ParsedFeed> {
+/** Atom 0.3 content may be base64 (`mode="base64"`); everything else is what rss-parser made of it. */
+function atomContent(raw: unknown, parsed: unknown): string | undefined {
+  const element = Array.isArray(raw) ? (raw[0] as { $?: Record<string, string>; _?: unknown } | undefined) : undefined;
+  if (element?.$?.mode === 'base64' && typeof element._ === 'string') {
+    return Buffer.from(element._.replace(/\s+/g, ''), 'base64').toString('utf8').trim() || undefined;
+  }
+  return text(parsed);
+}
+
+/**
+ * One independent parse: a new rss-parser (and so a new xml2js/sax parser) for every document, since a shared one keeps
+ * state between documents (a comment-only document after a good one never settled). xml2js parses synchronously, so
+ * a promise still pending once this task's microtasks have run never will settle: that is reported, not awaited.
+ */
+function parseTree(xml: string, prefixes: ReadonlySet<string>): Promise<RawFeed> {
+  const parser = new Parser<RawFeed, RawItem>({
+    customFields: CUSTOM_FIELDS,
+    xml2js: { validator: repairRssRoot, ...(prefixes.size > 0 ? { tagNameProcessors: [stripPrefixes(prefixes)] } : {}) },
+  });
+  return new Promise((resolve, reject) => {
+    parser.parseString(xml).then(resolve, reject);
+    setImmediate(() => reject(new Error('the XML parser did not finish (internal error)')));
+  });
+}
+
+/** Only what the XML parser says about the document is a parse error; a bug in a library stays what it is. */
+export function asParseError(err: unknown): unknown {
+  if (!(err instanceof Error) || Object.getPrototypeOf(err) !== Error.prototype || /did not finish/.test(err.message)) return err;
+  const message = err.message === 'Unable to parse XML.' ? 'no root element' : err.message.split('\n')[0];
+  return new NotAFeedError(`not a well-formed feed: ${message}`);
+}
+
+/** RSS 0.9x, 1.0 (RDF), 2.0 and Atom through rss-parser, keeping at most `maxItems` (the newest). */
+export async function parseXmlFeed(input: string, options: ParseOptions): Promise<ParsedFeed> {
+  let xml = input.replace(/^\s+/, '');
+  const shape = xmlShape(xml);
+  if (shape.depth > MAX_XML_DEPTH) throw new NotAFeedError(`not a well-formed feed: elements nested deeper than ${MAX_XML_DEPTH} levels`);
+  let itemsInDocument: number | undefined;
+  if (shape.items > options.maxItems) {
+    const kept = keepNewestItems(xml, options.maxItems, shape.items);
+    xml = kept.xml;
+    if (kept.total > options.maxItems) itemsInDocument = kept.total;
+  }
   let feed: RawFeed;
   try {
-    // rss-parser tells RSS 2.0 from 0.9x by the version attribute; some feeds (e.g. UOL) omit it.
-    const source = xml.replace(/^\s+/, '').replace(/<rss(?=[\s>])(?![^>]*\bversion\s*=)/, '<rss version="2.0"');
-    feed = await parser.parseString(source);
+    feed = await parseTree(xml, formatPrefixes(xml, shape.root));
   } catch (err) {
-    throw new NotAFeedError(`not a well-formed feed: ${(err as Error).message.split('\n')[0]}`);
+    throw asParseError(err);
   }
-  const format = detectFormat(xml);
-  const bases = xmlBases(xml, format, (feed.items ?? []).length);
-  const items: ParsedItem[] = (feed.items ?? []).map((item, i) => ({
+  const format = detectFormat(shape.root);
+  const rawItems = feed.items ?? [];
+  const bases = xmlBases(xml, format, rawItems.length);
+  const xhtml = format === 'atom' && [feed, ...rawItems].some((i) => typeof text(i.title) !== 'string' && i.titleRaw) ? xhtmlTitles(xml) : undefined;
+  const xhtmlTitle = (inner: string | undefined) => (inner === undefined ? undefined : plainText(inner) || undefined);
+  const entryTitles = xhtml?.entries.length === rawItems.length ? xhtml.entries : [];
+  const items: ParsedItem[] = rawItems.map((item, i) => ({
     guid: text(item.guid) ?? text(item.id),
     link: text(item.link),
-    title: text(item.title),
+    title: text(item.title) ?? xhtmlTitle(entryTitles[i]),
     author: text(item.creator) ?? text(item.authorRaw) ?? text(item.author),
-    summary: text(item.summary) ?? (item['content:encoded'] ? text(item.content) : undefined),
-    content: text(item['content:encoded']) ?? text(item.content) ?? text(item.summary),
+    summary: atomContent(item.summaryRaw, item.summary) ?? (item['content:encoded'] ? text(item.content) : undefined),
+    content: text(item['content:encoded']) ?? atomContent(item.contentRaw, item.content) ?? atomContent(item.summaryRaw, item.summary),
     published: text(item.pubDate) ?? text(item.published) ?? text(item['dc:date']) ?? text(item.isoDate),
     updated: text(item.updated),
     categories: categories(item),
     enclosures: enclosures(item),
     base: bases[i],
   }));
-  return { format, title: text(feed.title), link: text(feed.link), ttlMinutes: ttlMinutes(feed), items };
+  return {
+    format, title: text(feed.title) ?? xhtmlTitle(xhtml?.feed), link: text(feed.link), ttlMinutes: ttlMinutes(feed), items,
+    ...(itemsInDocument !== undefined ? { itemsInDocument } : {}),
+  };
 }

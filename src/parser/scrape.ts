@@ -1,6 +1,7 @@
-import * as cheerio from 'cheerio';
+import type * as cheerio from 'cheerio';
 import type { ScrapeConfig } from '../config/schema.js';
-import type { ParsedFeed, ParsedItem } from './types.js';
+import { loadPage } from './html-page.js';
+import type { ParseOptions, ParsedFeed, ParsedItem } from './types.js';
 
 type Page = cheerio.CheerioAPI;
 type Selection = ReturnType<Page>;
@@ -16,11 +17,15 @@ function read(item: Selection, selector: string): string | undefined {
   return collapsed || undefined;
 }
 
-/** Items of an HTML page without a feed, picked with the source's CSS selectors; items without title or link are skipped. */
-export function scrapeFeed(html: string, scrape: ScrapeConfig): ParsedFeed {
-  const $ = cheerio.load(html);
+/**
+ * Items of an HTML page without a feed, picked with the source's CSS selectors, the first `maxItems` of them; items
+ * without title or link are skipped.
+ */
+export function scrapeFeed(html: string, scrape: ScrapeConfig, options: ParseOptions): ParsedFeed {
+  const $ = loadPage(html);
   const items: ParsedItem[] = [];
-  $(scrape.item).each((_, el) => {
+  const found = $(scrape.item);
+  found.slice(0, options.maxItems).each((_, el) => {
     const item = $(el);
     const title = read(item, scrape.title);
     const link = read(item, scrape.link);
@@ -40,5 +45,6 @@ export function scrapeFeed(html: string, scrape: ScrapeConfig): ParsedFeed {
     format: 'html',
     title: $('title').first().text().trim() || undefined,
     items,
+    ...(found.length > options.maxItems ? { itemsInDocument: found.length } : {}),
   };
 }

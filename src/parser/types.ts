@@ -25,6 +25,16 @@ export interface ParsedFeed {
   /** Polling hints the feed gives, in minutes (RSS ttl, sy:updatePeriod/Frequency). */
   ttlMinutes?: number;
   items: ParsedItem[];
+  /** How many items the document had, when only the newest `maxItems` of them were kept. */
+  itemsInDocument?: number;
+}
+
+/** Items kept from one document unless the source says otherwise (`defaults.maxItems`). */
+export const DEFAULT_MAX_ITEMS = 10_000;
+
+export interface ParseOptions {
+  /** Items kept per document: the newest, by date where items have one, else the first. */
+  maxItems: number;
 }
 
 export class NotAFeedError extends Error {

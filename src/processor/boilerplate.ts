@@ -1,4 +1,5 @@
-import * as cheerio from 'cheerio';
+import { linesOf, type HtmlElement } from './html-tree.js';
+import { sanitizeWithTree } from './sanitize.js';
 import { collapse } from './text.js';
 
 // Lines that are furniture around a story, not the story: ads, calls to action, credits, agency notices.
@@ -18,8 +19,6 @@ const BOILERPLATE_LINE = new RegExp(
   'i',
 );
 
-const BLOCK_SELECTOR = 'p, div, li, h1, h2, h3, h4, h5, h6, blockquote, section, aside, footer, figcaption, td, span, br';
-
 /** True for a line that is page furniture rather than story text. */
 export function isBoilerplateLine(line: string): boolean {
   const text = collapse(line);
@@ -29,31 +28,17 @@ export function isBoilerplateLine(line: string): boolean {
   return BOILERPLATE_LINE.test(text);
 }
 
-/** Share of a list's items that are nothing but a link: near 1 for a block of cross-promoted headlines. */
-function linkOnlyShare($: cheerio.CheerioAPI, items: ReturnType<cheerio.CheerioAPI>): number {
-  if (items.length < 2) return 0;
-  const linkOnly = items.filter((_, li) => {
-    const text = collapse($(li).text());
-    return text.length > 0 && collapse($(li).find('a').text()).length >= text.length * 0.8;
-  });
-  return linkOnly.length / items.length;
+/**
+ * The story's own text, for matching and search: a sanitized tree (see sanitizeWithTree) flattened to lines, with
+ * ads, share widgets, "Read more" links, lists of headlines, agency copyright notices and similar furniture removed.
+ */
+export function storyTextOf(tree: HtmlElement): string {
+  return cleanLines(linesOf(tree).join(''));
 }
 
-/**
- * The story's own text, for matching and search: HTML flattened to lines, with ads, share widgets, "Read more"
- * links, lists of headlines, agency copyright notices and similar furniture removed.
- */
+/** The story text of untrusted HTML (sanitized first, as it is stored). */
 export function storyText(html: string | undefined): string {
-  if (!html) return '';
-  const $ = cheerio.load(`<body>${html}</body>`, null, false);
-  $('script, style, noscript, template, nav, form, button, iframe, aside, footer').remove();
-  $('ul, ol').each((_, list) => {
-    if (linkOnlyShare($, $(list).children('li')) >= 0.8) $(list).remove();
-  });
-  $(BLOCK_SELECTOR).each((_, el) => {
-    $(el).before('\n').after('\n');
-  });
-  return cleanLines($.root().text());
+  return storyTextOf(sanitizeWithTree(html).tree);
 }
 
 /** Plain text with one paragraph per line → the same with boilerplate lines dropped. */

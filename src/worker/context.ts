@@ -29,6 +29,7 @@ export interface EffectiveSource extends SourceConfig {
   interval: number;
   timeout: number;
   maxBytes: number;
+  maxItems: number;
   userAgent: string;
 }
 
@@ -38,6 +39,7 @@ export function effectiveSource(config: Config, source: SourceConfig): Effective
     interval: source.interval ?? config.defaults.interval,
     timeout: source.timeout ?? config.defaults.timeout,
     maxBytes: source.maxBytes ?? config.defaults.maxBytes,
+    maxItems: source.maxItems ?? config.defaults.maxItems,
     userAgent: config.defaults.userAgent,
   };
 }

@@ -17,32 +17,36 @@ const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5';
 
 /**
  * Gets a source's items: its feed, the items scraped from its page (`scrape:`), or, when the URL is an HTML page, the
- * first feed the page advertises. A discovered link is untrusted unless it stays on the configured host.
+ * first feed the page advertises. Only the configured URL's host is trusted to be private: every redirect hop and
+ * discovered link elsewhere gets the private-address guard (unless the source sets allowPrivateNetwork), so a feed
+ * cannot send the service into the operator's network.
  */
 export async function fetchFeed(source: EffectiveSource, row: SourceRow, lookup?: LookupFunction, signal?: AbortSignal): Promise<FeedFetch> {
-  const options = { timeoutMs: source.timeout, maxBytes: source.maxBytes, userAgent: source.userAgent, lookup, signal };
+  const options = {
+    timeoutMs: source.timeout, maxBytes: source.maxBytes, userAgent: source.userAgent, lookup, signal,
+    allowPrivateNetwork: source.allowPrivateNetwork, trustedHost: new URL(source.url).host,
+  };
   const target = row.currentUrl ?? source.url;
   const response = await fetchUrl(target, {
     ...options,
     etag: row.etag,
     lastModified: row.lastModified,
-    // The operator chose this URL (and its host); a feed found elsewhere by discovery stays untrusted.
-    allowPrivateNetwork: trusted(source, target),
     accept: source.scrape ? HTML_ACCEPT : undefined,
   });
   if (response.notModified) return { notModified: true, response };
-  const text = decodeBody(response.body, response.headers['content-type']);
-  if (source.scrape) return { notModified: false, response, feed: scrapeFeed(text, source.scrape), movedTo: response.permanentUrl };
+  const text = takeText(response);
+  const limits = { maxItems: source.maxItems };
+  if (source.scrape) return { notModified: false, response, feed: scrapeFeed(text, source.scrape, limits), movedTo: response.permanentUrl };
   try {
-    const feed = await parseFeed(text, response.headers['content-type']);
+    const feed = await parseFeed(text, response.headers['content-type'], limits);
     return { notModified: false, response, feed, movedTo: response.permanentUrl };
   } catch (err) {
     if (!(err instanceof NotAFeedError) || err.html === undefined) throw err;
     const link = discoverFeedLinks(err.html, response.url)[0];
     if (!link) throw new NotAFeedError('got an HTML page that advertises no feed (<link rel="alternate">)');
-    const feedResponse = await fetchUrl(link, { ...options, allowPrivateNetwork: trusted(source, link) });
+    const feedResponse = await fetchUrl(link, options);
     if (feedResponse.notModified) throw new FetchError(`discovered feed ${link} answered 304 to an unconditional request`);
-    const feed = await parseFeed(decodeBody(feedResponse.body, feedResponse.headers['content-type']), feedResponse.headers['content-type'])
+    const feed = await parseFeed(takeText(feedResponse), feedResponse.headers['content-type'], limits)
       .catch((inner: Error) => {
         throw new NotAFeedError(`discovered feed ${link}: ${inner.message}`);
       });
@@ -50,4 +54,9 @@ export async function fetchFeed(source: EffectiveSource, row: SourceRow, lookup?
   }
 }
 
-const trusted = (source: EffectiveSource, url: string) => source.allowPrivateNetwork || new URL(url).host === new URL(source.url).host;
+/** The body decoded, and dropped from the response: the bytes need not live as long as the refresh (30 MB for a long feed). */
+function takeText(response: FetchResult): string {
+  const text = decodeBody(response.body, response.headers['content-type']);
+  response.body = Buffer.alloc(0);
+  return text;
+}

@@ -26,6 +26,12 @@ export interface PassOptions {
   abort?: AbortSignal;
   /** For tests: the guarded DNS lookup used for untrusted links. */
   lookup?: RefreshOptions['lookup'];
+  /**
+   * Keep claiming sources as they fall due, checking this often while others are in flight (the scheduler's tick), with
+   * the context `current` gives then (reloads). Without it a pass claims what is due when it starts and as slots free up.
+   */
+  recheckMs?: number;
+  current?: () => AppContext;
 }
 
 /** A lease covers one source's refresh, article pages included: a generous multiple of the longest timeout. */
@@ -35,21 +41,26 @@ export function leaseMs(ctx: AppContext): number {
   return Math.max(...config.sources.map((s) => s.timeout ?? config.defaults.timeout), config.defaults.timeout) * 3 + 60_000;
 }
 
+/** A refresh is abandoned (and recorded as failed) at 80 % of its lease, leaving time to record it before the lease ends. */
+export const refreshDeadlineMs = (ctx: AppContext) => Math.floor(leaseMs(ctx) * 0.8);
+
 /**
  * One pass: keep up to `concurrency` sources in flight, leasing more as slots free up, until nothing due (or named) is
  * left. The per-host limit is enforced by the claim itself, against every worker's leases.
  */
-export async function runPass(ctx: AppContext, options: PassOptions = {}): Promise<PassResult[]> {
-  const { config, database } = ctx;
-  const byId = new Map(config.sources.map((s) => [s.id, s]));
+export async function runPass(first: AppContext, options: PassOptions = {}): Promise<PassResult[]> {
+  const current = () => options.current?.() ?? first;
+  // A scheduled pass claims only due sources, so a source it refreshed comes back when it is due again; an explicit one
+  // (forced or named) would claim a source again and again, so each is refreshed once.
+  const once = Boolean(options.force || options.ids);
   const results: PassResult[] = [];
   const done: string[] = [];
   const inFlight = new Set<Promise<void>>();
   let claimedSoFar = 0;
 
-  const start = (row: SourceRow) => {
-    done.push(row.id);
-    const task = refreshClaimed(ctx, row, byId, options).then((result) => {
+  const start = (ctx: AppContext, row: SourceRow) => {
+    if (once) done.push(row.id);
+    const task = refreshClaimed(ctx, row, options).then((result) => {
       if (result) {
         results.push(result);
         options.onResult?.(result);
@@ -61,20 +72,26 @@ export async function runPass(ctx: AppContext, options: PassOptions = {}): Promi
   const stopped = whenAborted(options.stop);
   try {
     while (!options.stop?.aborted) {
+      const ctx = current();
+      const { config } = ctx;
       const free = config.defaults.concurrency - inFlight.size;
       const claim = free > 0
-        ? await claimSources(database.db, {
+        ? await claimSources(ctx.database.db, {
           owner: ctx.workerId, leaseMs: leaseMs(ctx), limit: free, perHost: config.defaults.perHostConcurrency,
-          ids: options.ids, force: options.force || Boolean(options.ids), exclude: done,
+          ids: options.ids, force: once, exclude: done,
         })
         : { rows: [], heldBack: 0 };
       recordClaimLag(claim.rows);
-      claim.rows.forEach(start);
+      for (const row of claim.rows) start(ctx, row);
       claimedSoFar += claim.rows.length;
       if (claim.rows.length > 0) options.onClaim?.(claimedSoFar);
       if (claim.rows.length > 0 && inFlight.size < config.defaults.concurrency) continue;
       if (inFlight.size > 0) {
-        await Promise.race([...inFlight, stopped.promise]);
+        // A slow source must not keep others waiting past their due time: look again every recheckMs.
+        const recheck = new AbortController();
+        const wake = options.recheckMs ? sleep(options.recheckMs, undefined, { ref: false, signal: recheck.signal }).catch(() => {}) : undefined;
+        await Promise.race([...inFlight, stopped.promise, ...(wake ? [wake] : [])]);
+        recheck.abort();
       } else if (claim.heldBack > 0 && (options.force || options.ids)) {
         // Another process holds this host's slots; an explicit pass waits for them rather than skipping sources.
         await sleep(250, undefined, { signal: options.stop }).catch(() => {});
@@ -100,15 +117,16 @@ function whenAborted(signal?: AbortSignal): { promise: Promise<void>; dispose():
   return { promise, dispose: () => signal?.removeEventListener('abort', onAbort) };
 }
 
-async function refreshClaimed(
-  ctx: AppContext, row: SourceRow, byId: Map<string, AppContext['config']['sources'][number]>, options: PassOptions,
-): Promise<PassResult | undefined> {
-  const sourceConfig = byId.get(row.id);
+async function refreshClaimed(ctx: AppContext, row: SourceRow, options: PassOptions): Promise<PassResult | undefined> {
+  const sourceConfig = ctx.config.sources.find((s) => s.id === row.id);
   if (!sourceConfig) return undefined;
   const source = effectiveSource(ctx.config, sourceConfig);
   let outcome: RefreshOutcome;
   try {
-    outcome = await refreshSource(ctx.database.db, source, row, ctx.topics, { lookup: options.lookup, signal: options.abort });
+    outcome = await refreshSource(ctx.database.db, source, row, ctx.topics, {
+      lookup: options.lookup, signal: options.abort, deadlineMs: refreshDeadlineMs(ctx),
+      onRecordError: (err) => ctx.log.error({ source: row.id, err: databaseErrorMessage(err) }, 'could not record the failure; the source is retried when its lease ends'),
+    });
   } catch (err) {
     // Only the database can get here (refreshSource records fetch errors itself).
     outcome = { ok: false, error: `database: ${databaseErrorMessage(err)}`, durationMs: 0 };

@@ -5,12 +5,14 @@ import { FetchError } from '../fetcher/errors.js';
 import type { FetchResult } from '../fetcher/http.js';
 import type { ParsedFeed } from '../parser/types.js';
 import { withFullText, type FullTextOptions } from '../fulltext/enrich.js';
-import { normalizeFeed } from '../processor/normalize.js';
+import { stripForbidden, truncate } from '../processor/hygiene.js';
+import { normalizeParsedFeed, type NormalizedFeed } from '../processor/normalize.js';
 import { storeArticles, type StoreResult } from '../storage/articles.js';
 import type { SourceRow } from '../storage/sources.js';
 import type { TopicMatcher } from '../topics/match.js';
 import { backoffDelay, nextPollDelay } from './backoff.js';
 import type { EffectiveSource } from './context.js';
+import { withDeadline } from './deadline.js';
 import { fetchFeed } from './fetch-feed.js';
 
 export type RefreshOutcome =
@@ -27,35 +29,67 @@ const EMPTY: StoreResult = { added: 0, updated: 0, unchanged: 0, merged: 0 };
 export interface RefreshOptions {
   /** For tests: the guarded DNS lookup used for untrusted links (article pages). */
   lookup?: FullTextOptions['lookup'];
-  /** Shutdown deadline: abandon the fetch and leave the source as it was, to be fetched by the next pass. */
+  /** Shutdown deadline: abandon the refresh and leave the source as it was, to be fetched by the next pass. */
   signal?: AbortSignal;
+  /**
+   * The whole refresh (fetch, parse, normalize, full text, store) ends by then (set below the source's lease): a stage
+   * still running is abandoned and the source recorded as failed, so one source can never hold a worker.
+   */
+  deadlineMs?: number;
+  /** Told when even recording a failure failed (the database), so that it is logged somewhere. */
+  onRecordError?: (error: unknown) => void;
 }
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 export async function refreshSource(
   db: Db, source: EffectiveSource, row: SourceRow, topics: readonly TopicMatcher[], options: RefreshOptions = {},
 ): Promise<RefreshOutcome> {
   const started = Date.now();
   const attemptAt = new Date();
+  let stage = 'fetching and parsing';
   try {
-    const fetched = await fetchFeed(source, row, options.lookup, options.signal);
-    const { response } = fetched;
-    if (fetched.notModified) {
-      await recordSuccess(db, source, row, response, undefined, 0, attemptAt, started);
-      return { ok: true, status: 304, notModified: true, stored: EMPTY, items: 0, durationMs: Date.now() - started };
-    }
-    let items = normalizeFeed(fetched.feed, { feedUrl: response.url, now: attemptAt });
-    if (source.fullText) items = await withFullText(db, source, items, { lookup: options.lookup });
-    const stored = await storeArticles(db, { id: source.id, tags: source.tags }, items, topics);
-    const movedTo = fetched.movedTo && fetched.movedTo !== (row.currentUrl ?? source.url) ? fetched.movedTo : undefined;
-    await recordSuccess(db, source, row, response, fetched.feed, items.length, attemptAt, started, movedTo);
-    return { ok: true, status: response.status, notModified: false, stored, items: items.length, durationMs: Date.now() - started, movedTo };
+    return await withDeadline(options.deadlineMs, options.signal, () => `refresh took longer than ${seconds(options.deadlineMs ?? 0)}: abandoned while ${stage}`, async (signal) => {
+      const fetched = await fetchFeed(source, row, options.lookup, signal);
+      const { response } = fetched;
+      if (fetched.notModified) {
+        stage = 'recording';
+        await recordSuccess(db, source, row, response, undefined, undefined, 0, attemptAt, started);
+        return { ok: true, status: 304, notModified: true, stored: EMPTY, items: 0, durationMs: Date.now() - started };
+      }
+      stage = 'normalizing';
+      const normalized = normalizeParsedFeed(fetched.feed, { feedUrl: response.url, now: attemptAt });
+      let { items } = normalized;
+      stage = 'fetching full text';
+      if (source.fullText) items = await withFullText(db, source, items, { lookup: options.lookup, signal });
+      signal.throwIfAborted();
+      stage = 'storing';
+      const stored = await storeArticles(db, { id: source.id, tags: source.tags }, items, topics);
+      const movedTo = fetched.movedTo && fetched.movedTo !== (row.currentUrl ?? source.url) ? fetched.movedTo : undefined;
+      stage = 'recording';
+      await recordSuccess(db, source, row, response, fetched.feed, normalized, items.length, attemptAt, started, movedTo);
+      return { ok: true, status: response.status, notModified: false, stored, items: items.length, durationMs: Date.now() - started, movedTo };
+    });
   } catch (err) {
-    const error = err instanceof Error ? err.message : String(err);
     const status = err instanceof FetchError ? err.status : undefined;
     if (options.signal?.aborted) return { ok: false, error: 'abandoned at shutdown', durationMs: Date.now() - started };
-    await recordFailure(db, source, row, err, attemptAt, started);
+    const error = failureMessage(err);
+    // After the stage's own rollback: whatever failed, database included, the source's health says so.
+    await recordFailure(db, source, row, err, error, attemptAt, started).catch((recordError: unknown) => options.onRecordError?.(recordError));
     return { ok: false, status, error, durationMs: Date.now() - started };
   }
+}
+
+/**
+ * What to record and show about a failure: the driver's own message rather than drizzle's "Failed query: <SQL>
+ * params: <the item's values>" (which could hold anything, a NUL Postgres then refuses again), without characters
+ * XML forbids, and short.
+ */
+function failureMessage(err: unknown): string {
+  if (!(err instanceof Error)) return truncate(stripForbidden(String(err)), 1000);
+  const database = err.cause instanceof Error && /^Failed query/.test(err.message);
+  const message = database ? `database: ${(err.cause as Error).message}` : err.message;
+  return truncate(stripForbidden(message), 1000);
 }
 
 function maxAgeMs(response: FetchResult): number | undefined {
@@ -65,7 +99,7 @@ function maxAgeMs(response: FetchResult): number | undefined {
 
 async function recordSuccess(
   db: Db, source: EffectiveSource, row: SourceRow, response: FetchResult, feed: ParsedFeed | undefined,
-  itemCount: number, attemptAt: Date, started: number, movedTo?: string,
+  normalized: NormalizedFeed | undefined, itemCount: number, attemptAt: Date, started: number, movedTo?: string,
 ) {
   const ttl = feed?.ttlMinutes !== undefined ? feed.ttlMinutes * 60_000 : undefined;
   const hint = Math.max(ttl ?? 0, maxAgeMs(response) ?? 0) || undefined;
@@ -83,14 +117,16 @@ async function recordSuccess(
     etag: response.notModified ? row.etag : header('etag'),
     lastModified: response.notModified ? row.lastModified : header('last-modified'),
     currentUrl: movedTo ?? response.permanentUrl ?? row.currentUrl,
-    ...(feed ? { feedTitle: feed.title ?? null, siteUrl: feed.link ?? null, itemsSeen: itemCount } : {}),
+    ...(normalized ? { feedTitle: normalized.title, siteUrl: normalized.siteUrl, notice: normalized.notice, itemsSeen: itemCount } : {}),
     nextFetchAt: new Date(attemptAt.getTime() + nextPollDelay(source.interval, hint)),
     leaseOwner: null,
     leaseUntil: null,
   }).where(eq(sources.id, source.id));
 }
 
-async function recordFailure(db: Db, source: EffectiveSource, row: SourceRow, err: unknown, attemptAt: Date, started: number) {
+async function recordFailure(
+  db: Db, source: EffectiveSource, row: SourceRow, err: unknown, message: string, attemptAt: Date, started: number,
+) {
   const status = err instanceof FetchError ? err.status : undefined;
   const retryAfter = err instanceof FetchError ? err.retryAfterSeconds : undefined;
   const gone = status === 410;
@@ -102,7 +138,7 @@ async function recordFailure(db: Db, source: EffectiveSource, row: SourceRow, er
   await db.update(sources).set({
     lastAttemptAt: attemptAt,
     lastStatus: status ?? null,
-    lastError: err instanceof Error ? err.message : String(err),
+    lastError: message,
     lastDurationMs: Date.now() - started,
     consecutiveFailures: failures,
     gone,

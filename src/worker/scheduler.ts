@@ -31,7 +31,7 @@ export function startScheduler(ctx: () => AppContext, tickSeconds = 10): Schedul
   const tick = () => {
     if (running || stopping.signal.aborted) return;
     const current = ctx();
-    running = runPass(current, { stop: stopping.signal, abort: abandon.signal })
+    running = runPass(current, { stop: stopping.signal, abort: abandon.signal, recheckMs: tickSeconds * 1000, current: ctx })
       .catch((err: unknown) => current.log.error({ err: databaseErrorMessage(err) }, 'scheduler pass failed'))
       .finally(() => { running = undefined; });
   };

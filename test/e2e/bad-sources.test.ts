@@ -14,7 +14,7 @@ const SOURCES: Record<string, string> = {
   good: '/good.xml', e500: '/500.xml', e503: '/503.xml', e404: '/404.xml', e410: '/410.xml', moved: '/old.xml',
   loop: '/loop-a', stall: '/stall.xml', drip: '/drip.xml', huge: '/huge.xml', bomb: '/bomb.xml', laughs: '/laughs.xml',
   truncated: '/truncated.xml', site: '/site/', elsewhere: '/elsewhere/', 'as-html': '/as-html.xml', empty: '/empty.xml',
-  'invalid-utf8': '/invalid-utf8.xml', cp1251: '/cp1251.xml', bulk: '/bulk.xml',
+  'invalid-utf8': '/invalid-utf8.xml', cp1251: '/cp1251.xml', bulk: '/bulk.xml', 'redirect-private': '/redirect-private.xml',
 };
 const SLOW = new Set(['stall', 'drip']);
 
@@ -57,7 +57,7 @@ describe.each(testDatabases())('bad sources on $name', (testDb) => {
 
   it('finishes the pass with every source accounted for, and still ingests the good one', () => {
     expect([...first.keys()].sort()).toEqual([...Object.keys(SOURCES), 'scraped'].sort());
-    expect(first.get('good')).toMatchObject({ ok: true, stored: { added: 2 } });
+    expect(first.get('good'), JSON.stringify(first.get('good'))).toMatchObject({ ok: true, stored: { added: 2 } });
     expect(rows.get('good')!.articleCount).toBe(2);
   });
 
@@ -145,6 +145,13 @@ describe.each(testDatabases())('bad sources on $name', (testDb) => {
   it('a discovered link to a private address on another host is refused', () => {
     expect(failed('elsewhere').lastError).toMatch(/private|loopback|refus/i);
     expect(feeds.hits.get('/private.xml') ?? 0).toBe(0);
+  });
+
+  it('a redirect from the configured host to another private host is refused, on every poll', async () => {
+    expect(failed('redirect-private').lastError).toMatch(/refused to connect to localhost/);
+    await runPass(ctx, { ids: ['redirect-private'] });
+    expect(feeds.hits.get('/redirect-private.xml')).toBeGreaterThanOrEqual(2);
+    expect(feeds.hits.get('/redirect-target.xml') ?? 0).toBe(0);
   });
 
   it('reads RSS sent as text/html, invalid UTF-8 and windows-1251', async () => {

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgresUrl } from '../helpers/database.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
+import { missingPostgres } from '../helpers/requirements.js';
 
 const run = promisify(execFile);
 
@@ -84,7 +85,7 @@ describe('tributary CLI', () => {
   }, 120_000);
 
   for (const database of ['pglite', 'postgres'] as const) {
-    it.skipIf(database === 'postgres' && !process.env.TEST_DATABASE_URL)(`migrate, fetch and sources work on ${database}`, async () => {
+    it.skipIf(database === 'postgres' && missingPostgres('the CLI test on Postgres'))(`migrate, fetch and sources work on ${database}`, async () => {
       const fresh = database === 'postgres' ? await freshPostgresUrl(process.env.TEST_DATABASE_URL!) : undefined;
       const env = { CONFIG: join(dir, 'good.yaml'), DATA_DIR: join(dir, 'data'), ...(fresh ? { DATABASE_URL: fresh.url } : {}) };
       try {

@@ -9,21 +9,13 @@ import { freshPostgresUrl } from '../helpers/database.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { startTributary, type RunningTributary } from '../helpers/process.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { missingPostgres } from '../helpers/requirements.js';
+import { until } from '../helpers/until.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
-
 /** The service's database connection goes through a TCP proxy the test cuts and restores; the shared server is never stopped. */
-describe.skipIf(!adminUrl)('database outage', () => {
+describe.skipIf(missingPostgres('the database outage test'))('database outage', () => {
   let dir: string;
   let feeds: FixtureServer;
   let proxy: TcpProxy;

@@ -185,7 +185,7 @@ output: { baseUrl: "http://feeds.test", limit: 50 }
     expect(api.find((s) => s.id === 'broken')?.status).toBe('failing');
     expect(api.find((s) => s.id === 'wire')?.status).toBe('ok');
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready', migrations: 3 });
+    expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: 'ready', migrations: 4 });
   });
 
   it('is not ready while a migration this build ships is missing from the database', async () => {
@@ -194,7 +194,7 @@ output: { baseUrl: "http://feeds.test", limit: 50 }
     try {
       const response = await fetch(`${base}/readyz`);
       expect(response.status).toBe(503);
-      expect(await response.json()).toEqual({ status: 'migrations pending', applied: 2, expected: 3 });
+      expect(await response.json()).toEqual({ status: 'migrations pending', applied: 3, expected: 4 });
     } finally {
       await database.db.execute(sql`insert into drizzle.__drizzle_migrations (id, hash, created_at) values (${last!.id}, ${last!.hash}, ${last!.created_at})`);
     }

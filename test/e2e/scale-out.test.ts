@@ -8,6 +8,7 @@ import { rssItem } from '../fixtures/bad-sources.js';
 import { freshPostgresUrl } from '../helpers/database.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { startTributary, type RunningTributary } from '../helpers/process.js';
+import { missingPostgres } from '../helpers/requirements.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 
@@ -24,7 +25,7 @@ async function slowFarm(count: number, delayMs: number) {
 }
 
 /** Three `tributary worker` processes, one real Postgres, sources on 127.0.0.1. Needs the server: CI sets TEST_DATABASE_URL. */
-describe.skipIf(!adminUrl)('scale-out: several workers share one database', () => {
+describe.skipIf(missingPostgres('the scale-out test (three worker processes)'))('scale-out: several workers share one database', () => {
   let dir: string;
   let farm: FixtureServer;
   let database: { url: string; drop(): Promise<void> };

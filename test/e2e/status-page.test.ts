@@ -10,11 +10,12 @@ import { runPass } from '../../src/worker/pass.js';
 import { contextFromYaml } from '../helpers/context.js';
 import { testDatabases } from '../helpers/database.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
+import { missing } from '../helpers/requirements.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
 // A person's view of the status page, in a real browser. .ci/run installs Chromium (.ci/browser) before the tests.
-describe.skipIf(!existsSync(CHROMIUM))('status page in headless Chromium', () => {
+describe.skipIf(missing('Chromium for the status-page browser test', existsSync(CHROMIUM), 'bash .ci/browser'))('status page in headless Chromium', () => {
   let feeds: FixtureServer;
   let database: Database;
   let app: FastifyInstance;

@@ -4,7 +4,7 @@ import { STORIES } from '../../../test/fixtures/story-views.js';
 import { renderStatusPage, type StatusPageSource } from './status-page.js';
 
 const source = (fields: Partial<StatusPageSource> & Pick<StatusPageSource, 'id'>): StatusPageSource => ({
-  url: `https://${fields.id}.example/feed`, name: null, feedTitle: null, currentUrl: null, lastError: null, lastStatus: null,
+  url: `https://${fields.id}.example/feed`, name: null, feedTitle: null, currentUrl: null, lastError: null, lastStatus: null, notice: null,
   consecutiveFailures: 0, lastSuccessAt: null, nextFetchAt: new Date(Date.UTC(2026, 10, 2)), articleCount: 0, status: 'ok', ...fields,
 });
 
@@ -16,6 +16,7 @@ const html = renderStatusPage({
   sources: [
     source({ id: 'hostile', feedTitle: '<script>alert("feed")</script>', currentUrl: 'javascript:alert(1)', lastError: 'ECONNREFUSED: connect ECONNREFUSED 10.0.0.7:5432', consecutiveFailures: 3, status: 'failing' }),
     source({ id: 'moved', name: 'Moved', currentUrl: 'https://moved.example/new', lastError: 'HTTP 404', lastStatus: 404, status: 'failing' }),
+    source({ id: 'cut', notice: 'kept the newest 10,000 of 250,000 items; 3 items with a title cut to <2,000> characters.' }),
   ],
 });
 const $ = cheerio.load(html);
@@ -39,7 +40,10 @@ describe('status page', () => {
 
   it('shows the category of a source error, not its text', () => {
     const cells = $('#sources tbody tr').map((_, tr) => $(tr).find('td').last().text()).get();
-    expect(cells).toEqual(['connection refused · now at javascript:alert(1)', 'HTTP 404 · now at https://moved.example/new']);
+    expect(cells).toEqual([
+      'connection refused · now at javascript:alert(1)', 'HTTP 404 · now at https://moved.example/new',
+      'kept the newest 10,000 of 250,000 items; 3 items with a title cut to <2,000> characters.',
+    ]);
     expect(html).not.toContain('10.0.0.7');
   });
 });

@@ -36,7 +36,7 @@ export interface StatusPageData {
 }
 
 export type StatusPageSource = Pick<SourceRow,
-  'id' | 'url' | 'name' | 'feedTitle' | 'currentUrl' | 'lastError' | 'lastStatus' | 'consecutiveFailures' | 'lastSuccessAt' | 'nextFetchAt'
+  'id' | 'url' | 'name' | 'feedTitle' | 'currentUrl' | 'lastError' | 'lastStatus' | 'notice' | 'consecutiveFailures' | 'lastSuccessAt' | 'nextFetchAt'
 > & { articleCount: number; status: string };
 
 const when = (date: Date | null) => (date ? `<time datetime="${date.toISOString()}">${date.toISOString().replace('T', ' ').slice(0, 16)} UTC</time>` : '—');
@@ -51,7 +51,7 @@ function sourceRow(s: StatusPageSource): string {
   const moved = s.currentUrl && s.currentUrl !== s.url ? `now at ${escape(s.currentUrl)}` : '';
   const error = escape(errorCategory(s.lastError, s.lastStatus) ?? '');
   return `<tr><td>${link(s.currentUrl ?? s.url, s.name ?? s.feedTitle ?? s.id)}</td><td class="${s.status}">${s.status}${s.consecutiveFailures > 1 ? ` ×${s.consecutiveFailures}` : ''}</td>`
-    + `<td>${when(s.lastSuccessAt)}</td><td>${when(s.nextFetchAt)}</td><td>${s.articleCount}</td><td>${[error, moved].filter(Boolean).join(' · ')}</td></tr>`;
+    + `<td>${when(s.lastSuccessAt)}</td><td>${when(s.nextFetchAt)}</td><td>${s.articleCount}</td><td>${[error, moved, escape(s.notice ?? '')].filter(Boolean).join(' · ')}</td></tr>`;
 }
 
 export function renderStatusPage(data: StatusPageData): string {

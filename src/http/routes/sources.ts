@@ -20,6 +20,8 @@ export function registerSourceRoutes(app: FastifyInstance, ctx: () => AppContext
       lastStatus: s.lastStatus,
       // A category only ("connection refused", "HTTP 404"): the message itself stays in logs and `tributary sources`.
       lastError: errorCategory(s.lastError, s.lastStatus),
+      // What the last fetch left out to stay within the limits: written by Tributary from counts, safe to show.
+      notice: s.notice,
       consecutiveFailures: s.consecutiveFailures,
       nextFetchAt: s.nextFetchAt,
       itemsSeen: s.itemsSeen,

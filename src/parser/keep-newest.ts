@@ -1,0 +1,119 @@
+import { parseDate } from '../processor/dates.js';
+import { newestIndices } from './newest.js';
+import { scanTags } from './tags.js';
+import { localName } from './xml-shape.js';
+
+const PUBLISHED = new Set(['pubDate', 'published', 'date', 'issued']);
+const UPDATED = new Set(['updated', 'modified']);
+
+export interface KeptItems {
+  /** The document with only the kept items (the rest of it as it was). */
+  xml: string;
+  /** Item elements in the original document. */
+  total: number;
+}
+
+const dateOf = (text: string) => parseDate(text.replace(/<!\[CDATA\[|\]\]>/g, '').slice(0, 200))?.getTime() ?? NaN;
+
+/**
+ * Keeps only the `max` newest item/entry elements of a feed document (by their publication date, else their update
+ * date), so that a feed of a million items never becomes a million-object tree: one linear tag scan, a few numbers per
+ * item, and the kept items' text. Items are the item/entry elements at most three levels down, not inside another.
+ */
+export function keepNewestItems(xml: string, max: number, expected = 1024): KeptItems {
+  // Typed arrays sized for the items expected: a million items cost 16 MB here, where number arrays grown by push
+  // cost several times that.
+  const starts = new Numbers(Uint32Array, expected);
+  const ends = new Numbers(Uint32Array, expected);
+  const times = new Numbers(Float64Array, expected);
+  let depth = 0;
+  let itemDepth = 0;
+  let field: 'published' | 'updated' | undefined;
+  let fieldStart = 0;
+  let published = NaN;
+  let updated = NaN;
+  scanTags(xml, 'xml', (tag) => {
+    if (tag.close) {
+      if (field && depth === itemDepth + 1) {
+        const time = dateOf(xml.slice(fieldStart, tag.start));
+        if (field === 'published' && Number.isNaN(published)) published = time;
+        if (field === 'updated' && Number.isNaN(updated)) updated = time;
+        field = undefined;
+      }
+      if (itemDepth > 0 && depth === itemDepth) {
+        ends.push(tag.end);
+        times.push(Number.isNaN(published) ? updated : published);
+        itemDepth = 0;
+      }
+      depth--;
+      return;
+    }
+    const local = localName(tag.name);
+    if (itemDepth === 0 && depth < 3 && (local === 'item' || local === 'entry')) {
+      starts.push(tag.start);
+      if (tag.selfClosing) {
+        ends.push(tag.end);
+        times.push(NaN);
+        return;
+      }
+      itemDepth = depth + 1;
+      published = NaN;
+      updated = NaN;
+    } else if (itemDepth > 0 && depth === itemDepth && !tag.selfClosing) {
+      field = PUBLISHED.has(local) ? 'published' : UPDATED.has(local) ? 'updated' : undefined;
+      fieldStart = tag.end;
+    }
+    if (!tag.selfClosing) depth++;
+  });
+
+  const total = ends.length;
+  if (total <= max) return { xml, total };
+  const parts = [xml.slice(0, starts.at(0))];
+  const kept = newestIndices(times.view(), max);
+  let next = 0;
+  for (let i = 0; i < total; i++) {
+    if (kept[next] === i) {
+      parts.push(xml.slice(starts.at(i), ends.at(i)));
+      next++;
+    }
+    // Whatever sits between items (rarely more than whitespace) stays.
+    const gapEnd = i + 1 < total ? starts.at(i + 1) : xml.length;
+    if (i + 1 === total || !isBlank(xml, ends.at(i), gapEnd)) parts.push(xml.slice(ends.at(i), gapEnd));
+  }
+  return { xml: parts.join(''), total };
+}
+
+function isBlank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false;
+  }
+  return true;
+}
+
+/** A growable typed array. */
+class Numbers<T extends Uint32Array | Float64Array> {
+  private data: T;
+  length = 0;
+
+  constructor(private readonly type: { new (length: number): T }, capacity: number) {
+    this.data = new type(Math.max(16, capacity));
+  }
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new this.type(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+
+  at(index: number): number {
+    return this.data[index]!;
+  }
+
+  view(): T {
+    return this.data.subarray(0, this.length) as T;
+  }
+}
