@@ -1,4 +1,5 @@
 import { resolveUrl } from '../../processor/url.js';
+import { truncate } from '../../processor/hygiene.js';
 import type { StoryView } from '../../storage/stories.js';
 import { escapeXml } from './escape.js';
 import { mediaType } from './mime.js';
@@ -80,13 +81,8 @@ function writableDate(date: Date): Date {
   return new Date(Math.min(MAX_TIME, Math.max(MIN_TIME, time)));
 }
 
-/** The first ~300 characters of the story's text, cut between code points. */
-function summaryOf(text: string): string | undefined {
-  if (text.length <= SUMMARY_LENGTH) return text || undefined;
-  let cut = SUMMARY_LENGTH - 3;
-  if (/[\ud800-\udbff]/.test(text[cut - 1]!)) cut -= 1;
-  return `${text.slice(0, cut)}…`;
-}
+/** The first ~300 characters of the story's text, cut at a word where one is near. */
+const summaryOf = (text: string): string | undefined => truncate(text, SUMMARY_LENGTH) || undefined;
 
 function enclosureOf(enclosures: StoryView['enclosures']): Enclosure | undefined {
   for (const enclosure of enclosures) {
