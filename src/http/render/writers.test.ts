@@ -7,7 +7,7 @@ import { renderFeed } from './feed.js';
 
 const text = (...args: Parameters<typeof renderFeed>) => Buffer.concat(renderFeed(...args)).toString();
 
-// Reference output per format, checked in: run with UPDATE_GOLDEN=1 to rewrite them after an intended change, and
+// Reference output per format, checked in: run with UPDATE_GOLDEN=1 to write or rewrite them after an intended change, and
 // review the diff. Each is also read by the real consumers below.
 const golden = (format: FeedFormat) => new URL(`../../../test/fixtures/golden/feed.${format}`, import.meta.url);
 
@@ -23,7 +23,9 @@ describe.each(['rss', 'atom', 'json'] as const)('the %s writer', { timeout: VALI
   const body = text(format, DOCUMENT);
 
   it('writes the reference output', () => {
-    if (process.env.UPDATE_GOLDEN || !existsSync(golden(format))) writeFileSync(golden(format), body);
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden(format), body);
+    // A missing reference is a failure, not a new reference: only UPDATE_GOLDEN=1 writes one.
+    expect(existsSync(golden(format)), `${golden(format).pathname} is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
     expect(body).toBe(readFileSync(golden(format), 'utf8'));
   });
 
