@@ -1,4 +1,4 @@
-import { scanTags } from './tags.js';
+import { scanTags } from '../util/tags.js';
 
 export const localName = (name: string) => name.slice(name.indexOf(':') + 1);
 

@@ -1,5 +1,5 @@
 import { escapeText } from 'entities';
-import { scanTags } from '../parser/tags.js';
+import { scanTags } from '../util/tags.js';
 import { LIMITS } from './limits.js';
 import { htmlToText } from './text.js';
 
