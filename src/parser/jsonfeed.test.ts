@@ -34,7 +34,7 @@ describe('parseJsonFeed', () => {
         id: 'x', external_url: 'https://elsewhere.example/story', author: { name: 'Cy' }, content_text: 'a < b & "c"',
       }],
     }).items;
-    expect(item).toMatchObject({ guid: 'x', link: 'https://elsewhere.example/story', author: 'Cy', content: '<p>a &lt; b &amp; "c"</p>' });
+    expect(item).toMatchObject({ guid: 'x', link: 'https://elsewhere.example/story', author: 'Cy', content: '<p>a &lt; b &amp; &quot;c&quot;</p>' });
     expect(item!.categories).toEqual([]);
     expect(item!.enclosures).toEqual([]);
   });
