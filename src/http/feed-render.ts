@@ -7,6 +7,9 @@ import type { FeedQuery } from './feed-query.js';
 import { buildFeedDocument, type FeedFormat, type FormatUrls } from './render/document.js';
 import { renderFeed } from './render/feed.js';
 
+/** The file part of a feed's path: `{all|topic}.{rss|atom|json}`. */
+export const FEED_FILE = /^([a-z0-9-]+)\.(rss|atom|json)$/;
+
 /** One output feed as a request names it: "all" or a topic id, a format, and its validated query. */
 export interface FeedTarget {
   name: string;

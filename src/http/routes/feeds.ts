@@ -8,12 +8,11 @@ import { Limiter } from '../../worker/limiter.js';
 import { baseUrlOf } from '../base-url.js';
 import type { CachedFeed, FeedCache } from '../feed-cache.js';
 import { canonicalParams, parseFeedQuery } from '../feed-query.js';
-import { formatUrls, renderFeedTarget } from '../feed-render.js';
+import { FEED_FILE, formatUrls, renderFeedTarget } from '../feed-render.js';
 import type { FeedFormat } from '../render/document.js';
 import { CONTENT_TYPES } from '../render/feed.js';
 import { hubUrlFor, websubLinkHeader } from '../../websub/links.js';
 
-const FEED_FILE = /^([a-z0-9-]+)\.(rss|atom|json)$/;
 // Renders at once per server: each holds a page of stories and its body in memory, and they share the CPU anyway; more
 // concurrent misses wait their turn instead of multiplying the process's peak memory.
 const RENDERS_AT_ONCE = 2;
