@@ -8,6 +8,8 @@ export interface Delivery { path: string; headers: IncomingHttpHeaders; body: Bu
 export interface CallbackBehaviour {
   echo?: boolean;
   deliveryStatus?: number;
+  /** Take deliveries and never answer. */
+  hang?: boolean;
 }
 
 /** A WebSub subscriber (or external hub) on 127.0.0.1 recording verifications and deliveries, by callback path. */
@@ -35,6 +37,7 @@ export async function startSubscriber(): Promise<TestSubscriber> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => {
       deliveries.push({ path: url.pathname, headers: req.headers, body: Buffer.concat(chunks) });
+      if (how.hang) return;
       res.writeHead(how.deliveryStatus ?? 204).end();
     });
   });
