@@ -160,3 +160,70 @@ output:
     expect(await rowFor('/signed')).toBeUndefined();
   });
 });
+
+describe.each(testDatabases())('WebSub through an external hub on $name', { timeout: 60_000 }, (testDb) => {
+  let stack: Stack;
+  let hub: TestSubscriber;
+  let runner: WebSubRunner;
+  let titles = ['Satellite one reaches orbit'];
+  const base = 'https://news.example/agg';
+
+  const published = () => hub.deliveries.map((d) => {
+    const form = new URLSearchParams(d.body.toString('utf8'));
+    expect(d.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(form.get('hub.mode')).toBe('publish');
+    return form.get('hub.url');
+  });
+  const urls = (name: string) => ['rss', 'atom', 'json'].map((format) => `${base}/feeds/${name}.${format}`);
+  const addStory = async (title: string) => {
+    titles = [title, ...titles];
+    stack.feeds.routes.set('/wire.xml', { body: rss(titles) });
+    await runPass(stack.ctx, { force: true });
+  };
+
+  beforeAll(async () => {
+    hub = await startSubscriber();
+    stack = await startStack(testDb, { '/wire.xml': { body: rss(titles) } }, (url) => `
+sources:
+  - { id: wire, url: "${url}/wire.xml" }
+topics:
+  - { id: space, include: ["satellite"] }
+  - { id: sport, include: ["football"] }
+output:
+  baseUrl: ${base}
+  hub: ${hub.url}/hub
+  websub: { delivery: { retries: 1, backoff: 1s } }
+`);
+    await runPass(stack.ctx, { force: true });
+    runner = startWebSub(() => stack.ctx, { intervalMs: 100 });
+  });
+  afterAll(async () => {
+    await runner?.stop();
+    await stack?.close();
+    await hub?.close();
+  });
+
+  it('notifies the hub of every feed at first, then only of the feeds a pass changed', async () => {
+    await until('every feed published', () => (hub.deliveries.length >= 9 ? true : undefined));
+    expect(published().sort()).toEqual([...urls('all'), ...urls('space'), ...urls('sport')].sort());
+    expect(hub.deliveries.every((d) => d.path === '/hub')).toBe(true);
+
+    hub.deliveries.length = 0;
+    await addStory('Satellite two reaches orbit');
+    await until('the changed feeds published', () => (hub.deliveries.length >= 6 ? true : undefined));
+    runner.poke();
+    await runner.idle();
+    expect(published().sort()).toEqual([...urls('all'), ...urls('space')].sort());
+  });
+
+  it('retries a hub that fails, then gives up', async () => {
+    hub.behaviour.set('/hub', { deliveryStatus: 503 });
+    const gaveUp = await counter('tributary_websub_publishes_total', { outcome: 'gave_up' });
+    hub.deliveries.length = 0;
+    await addStory('Satellite three reaches orbit');
+    await until('every notification given up', async () =>
+      ((await counter('tributary_websub_publishes_total', { outcome: 'gave_up' })) >= gaveUp + 6 ? true : undefined));
+    // Six topics (all and space, three formats each), each tried twice.
+    expect(published()).toHaveLength(12);
+  });
+});
