@@ -30,6 +30,7 @@ describe.each(testDatabases())('WebSub delivery from the own hub on $name', { ti
   let stack: Stack;
   let subscriber: TestSubscriber;
   let runner: WebSubRunner;
+  let otherWorker: WebSubRunner;
   let titles = ['Satellite one reaches orbit'];
 
   const hubRequest = (fields: Record<string, string>) => fetch(`${stack.base}/websub`, {
@@ -66,9 +67,12 @@ output:
 `);
     await runPass(stack.ctx, { force: true });
     runner = startWebSub(() => stack.ctx, { intervalMs: 100 });
+    // A second worker process on the same database: every change must still reach each subscriber once.
+    otherWorker = startWebSub(() => stack.ctx, { intervalMs: 100 });
   });
   afterAll(async () => {
     await runner?.stop();
+    await otherWorker?.stop();
     await stack?.close();
     await subscriber?.close();
   });
@@ -101,8 +105,8 @@ output:
     expect(plain!.body.toString('utf8')).toContain('Satellite two reaches orbit');
 
     // The story is not about sport: that feed did not change, and its subscriber hears nothing.
-    runner.poke();
-    await runner.idle();
+    for (const worker of [runner, otherWorker]) worker.poke();
+    await Promise.all([runner.idle(), otherWorker.idle()]);
     expect(deliveriesTo('/sport')).toEqual([]);
     expect(deliveriesTo('/signed')).toHaveLength(1);
     expect((await rowFor('/signed'))).toMatchObject({ pendingDigest: null, attempts: 0, lastError: null });

@@ -127,6 +127,8 @@ output:
       .where(eq(websubSubscriptions.callback, `${subscriber.url}/cb/3`));
     expect((await subscribe('/cb/4', `${stack.base}/feeds/all.rss`)).status).toBe(202);
     await until('the fourth stored', () => rowFor('/cb/4'));
+    const scrape = await (await fetch(`${stack.base}/metrics`)).text();
+    expect(scrape).toMatch(/^tributary_websub_subscriptions 3$/m);
   });
 
   it('answers 404 when push delivery is off or an external hub is configured', async () => {
