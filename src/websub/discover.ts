@@ -1,0 +1,76 @@
+/** Where a source's feed says it is pushed from (WebSub §4): its hub and its own (topic) URL. */
+export interface DiscoveredHub {
+  hub: string;
+  self: string;
+}
+
+const LINK_VALUE = /<([^>]*)>\s*((?:;\s*[^;,]*)*)/g;
+
+function httpUrl(value: string | undefined, base?: string): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value.trim(), base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const relsOf = (params: string) => /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(params)?.slice(1).find(Boolean)?.toLowerCase().split(/\s+/) ?? [];
+
+/** hub and self from HTTP Link headers. */
+function fromLinkHeader(header: string | string[] | undefined, base: string): Partial<DiscoveredHub> {
+  const found: Partial<DiscoveredHub> = {};
+  for (const value of Array.isArray(header) ? header : header ? [header] : []) {
+    for (const match of value.matchAll(LINK_VALUE)) {
+      const rels = relsOf(match[2] ?? '');
+      const url = httpUrl(match[1], base);
+      if (!url) continue;
+      if (rels.includes('hub')) found.hub ??= url;
+      if (rels.includes('self')) found.self ??= url;
+    }
+  }
+  return found;
+}
+
+const attribute = (tag: string, name: string) => new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`, 'i').exec(tag)?.slice(1).find((v) => v !== undefined);
+const unescape = (value: string) => value.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'");
+
+/** hub and self from the feed-level `<link>`/`<atom:link>` elements (those before the first item or entry). */
+function fromXml(text: string, base: string): Partial<DiscoveredHub> {
+  const head = text.slice(0, 64 * 1024).split(/<(?:[\w-]+:)?(?:item|entry)[\s>]/)[0] ?? '';
+  const found: Partial<DiscoveredHub> = {};
+  for (const [tag] of head.matchAll(/<(?:[\w-]+:)?link\b[^>]*>/g)) {
+    const rels = attribute(tag, 'rel')?.toLowerCase().split(/\s+/) ?? [];
+    const href = attribute(tag, 'href');
+    const url = href === undefined ? undefined : httpUrl(unescape(href), base);
+    if (!url) continue;
+    if (rels.includes('hub')) found.hub ??= url;
+    if (rels.includes('self')) found.self ??= url;
+  }
+  return found;
+}
+
+function fromJson(text: string, base: string): Partial<DiscoveredHub> {
+  try {
+    const feed = JSON.parse(text) as { hubs?: { type?: unknown; url?: unknown }[]; feed_url?: unknown };
+    const hub = Array.isArray(feed.hubs)
+      ? feed.hubs.find((h) => typeof h?.url === 'string' && (h.type === undefined || String(h.type).toLowerCase() === 'websub'))
+      : undefined;
+    return { hub: httpUrl(hub?.url as string | undefined, base), self: httpUrl(typeof feed.feed_url === 'string' ? feed.feed_url : undefined, base) };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The hub and topic a fetched feed advertises: HTTP Link headers first, then the document (RSS/Atom link elements,
+ * JSON Feed `hubs` and `feed_url`), as §4 orders them. The topic defaults to the URL the feed was fetched from.
+ */
+export function discoverHub(text: string, headers: { link?: string | string[] }, fetchedUrl: string): DiscoveredHub | undefined {
+  const header = fromLinkHeader(headers.link, fetchedUrl);
+  const body = text.trimStart().startsWith('{') ? fromJson(text, fetchedUrl) : fromXml(text, fetchedUrl);
+  const hub = header.hub ?? body.hub;
+  if (!hub) return undefined;
+  return { hub, self: (header.hub ? header.self : body.self) ?? header.self ?? body.self ?? fetchedUrl };
+}
