@@ -1,3 +1,16 @@
+CREATE TABLE "websub_source_subscriptions" (
+	"source_id" text PRIMARY KEY NOT NULL,
+	"hub" text NOT NULL,
+	"topic" text NOT NULL,
+	"secret" text NOT NULL,
+	"state" text NOT NULL,
+	"requested_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"lease_seconds" integer,
+	"expires_at" timestamp with time zone,
+	"last_push_at" timestamp with time zone,
+	"last_error" text
+);
+--> statement-breakpoint
 CREATE TABLE "websub_subscriptions" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"callback" text NOT NULL,
@@ -18,6 +31,7 @@ CREATE TABLE "websub_subscriptions" (
 	"last_error" text
 );
 --> statement-breakpoint
+ALTER TABLE "websub_source_subscriptions" ADD CONSTRAINT "websub_source_subscriptions_source_id_sources_id_fk" FOREIGN KEY ("source_id") REFERENCES "public"."sources"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "websub_subscriptions_callback_topic_idx" ON "websub_subscriptions" USING btree ("callback","topic");--> statement-breakpoint
 CREATE INDEX "websub_subscriptions_feed_idx" ON "websub_subscriptions" USING btree ("feed_url");--> statement-breakpoint
 CREATE INDEX "websub_subscriptions_due_idx" ON "websub_subscriptions" USING btree ("next_attempt_at");--> statement-breakpoint

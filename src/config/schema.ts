@@ -111,6 +111,15 @@ const websubSchema = z
         concurrency: z.int().min(1).max(64).default(4).describe('callbacks contacted at once'),
       })
       .prefault({}),
+    subscribe: z
+      .strictObject({
+        enabled: z.boolean().default(true)
+          .describe('subscribe to the hubs sources advertise (needs a public output.baseUrl, where hubs reach /websub/callback/…)'),
+        pollInterval: duration(60_000, '1m').default(3600_000)
+          .describe('how often a source is still polled while its hub pushes (never more often than its own interval)'),
+        leaseSeconds: z.int().min(60).default(7 * 24 * 3600).describe('lease asked of the hub; renewed as it nears its end'),
+      })
+      .prefault({}),
   })
   .prefault({});
 

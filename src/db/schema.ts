@@ -155,3 +155,22 @@ export const websubSubscriptions = pgTable('websub_subscriptions', {
   index('websub_subscriptions_due_idx').on(t.nextAttemptAt),
   index('websub_subscriptions_expires_idx').on(t.expiresAt),
 ]);
+
+/**
+ * Tributary's own subscriptions to the hubs sources advertise: one per source. `requested` until the hub verifies
+ * intent at /websub/callback/{source}, then `active` until `expiresAt`; polling is relaxed only while active.
+ */
+export const websubSourceSubscriptions = pgTable('websub_source_subscriptions', {
+  sourceId: text('source_id').primaryKey().references(() => sources.id, { onDelete: 'cascade' }),
+  hub: text('hub').notNull(),
+  topic: text('topic').notNull(),
+  /** Ours, random per subscription: pushed content must carry its HMAC. */
+  secret: text('secret').notNull(),
+  state: text('state').$type<'requested' | 'active' | 'denied'>().notNull(),
+  requestedAt: ts('requested_at').notNull().defaultNow(),
+  /** The lease the hub granted when it verified; it is renewed when a fifth of it is left. */
+  leaseSeconds: integer('lease_seconds'),
+  expiresAt: ts('expires_at'),
+  lastPushAt: ts('last_push_at'),
+  lastError: text('last_error'),
+});

@@ -21,6 +21,8 @@ export function createMetrics() {
     websubDeliveries: new Counter({ name: 'tributary_websub_deliveries_total', help: 'WebSub content deliveries by outcome (delivered, failed: retried later, gave_up, gone: 410 from the callback)', labelNames: ['outcome'], registers: [registry] }),
     websubVerifications: new Counter({ name: 'tributary_websub_verifications_total', help: 'WebSub verifications of intent by mode and outcome (verified, failed)', labelNames: ['mode', 'outcome'], registers: [registry] }),
     websubPublishes: new Counter({ name: 'tributary_websub_publishes_total', help: 'Notifications to the external hub (output.hub) by outcome (ok, failed, gave_up)', labelNames: ['outcome'], registers: [registry] }),
+    websubSourceSubscriptions: new Gauge({ name: 'tributary_websub_source_subscriptions', help: 'Sources whose hub pushes to us (verified, lease running)', registers: [registry] }),
+    websubPushes: new Counter({ name: 'tributary_websub_pushes_total', help: 'Content pushed by sources\' hubs, by outcome (ingested, bad_signature, unknown, failed)', labelNames: ['outcome'], registers: [registry] }),
     httpRequests: new Counter({ name: 'tributary_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] }),
   };
 }

@@ -67,7 +67,7 @@ function fromJson(text: string, base: string): Partial<DiscoveredHub> {
  * The hub and topic a fetched feed advertises: HTTP Link headers first, then the document (RSS/Atom link elements,
  * JSON Feed `hubs` and `feed_url`), as §4 orders them. The topic defaults to the URL the feed was fetched from.
  */
-export function discoverHub(text: string, headers: { link?: string | string[] }, fetchedUrl: string): DiscoveredHub | undefined {
+export function discoverHub(text: string, headers: Record<string, string | string[] | undefined>, fetchedUrl: string): DiscoveredHub | undefined {
   const header = fromLinkHeader(headers.link, fetchedUrl);
   const body = text.trimStart().startsWith('{') ? fromJson(text, fetchedUrl) : fromXml(text, fetchedUrl);
   const hub = header.hub ?? body.hub;

@@ -8,10 +8,15 @@ import { scrapeFeed } from '../parser/scrape.js';
 import { NotAFeedError, type ParsedFeed } from '../parser/types.js';
 import type { SourceRow } from '../storage/sources.js';
 import type { EffectiveSource } from './context.js';
+import { discoverHub, type DiscoveredHub } from '../websub/discover.js';
 
 export type FeedFetch =
   | { notModified: true; response: FetchResult }
-  | { notModified: false; response: FetchResult; feed: ParsedFeed; /** Where the feed turned out to live, if not where we asked. */ movedTo?: string };
+  | {
+    notModified: false; response: FetchResult; feed: ParsedFeed; /** Where the feed turned out to live, if not where we asked. */ movedTo?: string;
+    /** The WebSub hub the feed advertises. */
+    hub?: DiscoveredHub;
+  };
 
 const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5';
 
@@ -35,22 +40,24 @@ export async function fetchFeed(source: EffectiveSource, row: SourceRow, lookup?
   });
   if (response.notModified) return { notModified: true, response };
   const text = takeText(response);
+  const hub = discoverHub(text, response.headers, response.url);
   const limits = { maxItems: source.maxItems };
   if (source.scrape) return { notModified: false, response, feed: scrapeFeed(text, source.scrape, limits), movedTo: response.permanentUrl };
   try {
     const feed = await parseFeed(text, response.headers['content-type'], limits);
-    return { notModified: false, response, feed, movedTo: response.permanentUrl };
+    return { notModified: false, response, feed, movedTo: response.permanentUrl, hub };
   } catch (err) {
     if (!(err instanceof NotAFeedError) || err.html === undefined) throw err;
     const link = discoverFeedLinks(err.html, response.url)[0];
     if (!link) throw new NotAFeedError('got an HTML page that advertises no feed (<link rel="alternate">)');
     const feedResponse = await fetchUrl(link, options);
     if (feedResponse.notModified) throw new FetchError(`discovered feed ${link} answered 304 to an unconditional request`);
-    const feed = await parseFeed(takeText(feedResponse), feedResponse.headers['content-type'], limits)
+    const feedText = takeText(feedResponse);
+    const feed = await parseFeed(feedText, feedResponse.headers['content-type'], limits)
       .catch((inner: Error) => {
         throw new NotAFeedError(`discovered feed ${link}: ${inner.message}`);
       });
-    return { notModified: false, response: feedResponse, feed, movedTo: feedResponse.url };
+    return { notModified: false, response: feedResponse, feed, movedTo: feedResponse.url, hub: discoverHub(feedText, feedResponse.headers, feedResponse.url) };
   }
 }
 

@@ -5,6 +5,7 @@ import { sources } from '../../db/schema.js';
 import { metrics } from '../../metrics/registry.js';
 import type { AppContext } from '../../worker/context.js';
 import { countLiveSubscriptions } from '../../websub/store.js';
+import { countLiveSourceSubscriptions } from '../../websub/subscriber.js';
 import { metricsAccess } from './metrics-access.js';
 
 /** Prometheus text format; HTTP requests are counted by route pattern, never by raw URL. */
@@ -29,6 +30,7 @@ export function registerMetrics(app: FastifyInstance, ctx: () => AppContext): vo
       metrics.sourcesDue.set(Number(due?.waiting ?? 0));
       metrics.schedulerOverdue.set(Math.max(0, Number(due?.oldest ?? 0)));
       metrics.websubSubscriptions.set(await countLiveSubscriptions(database.db));
+      metrics.websubSourceSubscriptions.set(await countLiveSourceSubscriptions(database.db));
       const pool = await database.poolUse();
       metrics.dbPoolMax.set(pool.max);
       metrics.dbConnections.set({ state: 'active' }, pool.active);
