@@ -10,9 +10,10 @@ import { postTo } from './post.js';
 
 export type SourceSubscriptionRow = typeof websubSourceSubscriptions.$inferSelect;
 
-// A subscription request the hub has not verified within this long is sent again; a lease is renewed when less than
-// this share of it is left.
+// A subscription request the hub has not verified within this long is sent again (one it denied, after a day); a lease
+// is renewed when less than this share of it is left.
 const REQUEST_PATIENCE_MS = 10 * 60_000;
+const DENIED_PATIENCE_MS = 24 * 3600_000;
 const RENEW_SHARE = 0.2;
 
 /** Where hubs push a source's content. */
@@ -68,7 +69,7 @@ export async function afterSourceRefresh(ctx: AppContext, source: EffectiveSourc
   if (same && isLive(row, now)) {
     const left = row.expiresAt.getTime() - now;
     if (left > (row.leaseSeconds ?? websub.subscribe.leaseSeconds) * 1000 * RENEW_SHARE) return;
-  } else if (same && row.state === 'requested' && now - row.requestedAt.getTime() < REQUEST_PATIENCE_MS) {
+  } else if (same && row.state !== 'active' && now - row.requestedAt.getTime() < (row.state === 'denied' ? DENIED_PATIENCE_MS : REQUEST_PATIENCE_MS)) {
     return;
   }
   // A renewal keeps its secret: the hub may push with it until it has verified the renewal.

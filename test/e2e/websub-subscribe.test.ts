@@ -109,6 +109,15 @@ output:
     expect(requests()[1]).toMatchObject({ 'hub.mode': 'subscribe', 'hub.topic': topic });
   });
 
+  it('does not ask a hub that denied the subscription again at every poll', async () => {
+    const denied = await verify({ 'hub.mode': 'denied', 'hub.topic': topic, 'hub.reason': 'not on our list' });
+    expect(denied.status).toBe(200);
+    expect(await row()).toMatchObject({ state: 'denied', lastError: 'denied by the hub: not on our list' });
+    await runPass(stack.ctx, { force: true });
+    expect(requests()).toHaveLength(2);
+    expect((await source()).nextFetchAt.getTime()).toBeLessThan(Date.now() + 20 * 60_000);
+  });
+
   it('does not contact a hub on a private address unless the source may reach private hosts', async () => {
     await stack.database.db.delete(websubSourceSubscriptions);
     const original = stack.ctx;
