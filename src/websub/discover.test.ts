@@ -19,6 +19,8 @@ describe('hub discovery in a fetched feed', () => {
   it('reads JSON Feed hubs and feed_url', () => {
     const json = JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', feed_url: 'https://blog.example/feed.json', hubs: [{ type: 'rssCloud', url: 'https://cloud.example/' }, { type: 'WebSub', url: 'https://hub.example/' }], items: [] });
     expect(discoverHub(json, {}, url)).toEqual({ hub: 'https://hub.example/', self: 'https://blog.example/feed.json' });
+    expect(discoverHub(Buffer.from(`\uFEFF ${json}`), {}, url)).toEqual({ hub: 'https://hub.example/', self: 'https://blog.example/feed.json' });
+    expect(discoverHub(Buffer.from(JSON.stringify({ version: '1.1', items: [] })), {}, url)).toBeUndefined();
   });
 
   it('prefers Link headers, and ignores non-http hubs', () => {

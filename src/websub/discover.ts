@@ -38,7 +38,7 @@ const unescape = (value: string) => value.replace(/&amp;/g, '&').replace(/&lt;/g
 
 /** hub and self from the feed-level `<link>`/`<atom:link>` elements (those before the first item or entry). */
 function fromXml(text: string, base: string): Partial<DiscoveredHub> {
-  const head = text.slice(0, 64 * 1024).split(/<(?:[\w-]+:)?(?:item|entry)[\s>]/)[0] ?? '';
+  const head = text.split(/<(?:[\w-]+:)?(?:item|entry)[\s>]/)[0] ?? '';
   const found: Partial<DiscoveredHub> = {};
   for (const [tag] of head.matchAll(/<(?:[\w-]+:)?link\b[^>]*>/g)) {
     const rels = attribute(tag, 'rel')?.toLowerCase().split(/\s+/) ?? [];
@@ -63,14 +63,25 @@ function fromJson(text: string, base: string): Partial<DiscoveredHub> {
   }
 }
 
+// Feed-level links come before the items: only this much of an XML body is looked at (decoded on its own, so that a
+// big feed is never decoded twice).
+const XML_HEAD_BYTES = 64 * 1024;
+
 /**
  * The hub and topic a fetched feed advertises: HTTP Link headers first, then the document (RSS/Atom link elements,
- * JSON Feed `hubs` and `feed_url`), as §4 orders them. The topic defaults to the URL the feed was fetched from.
+ * JSON Feed `hubs` and `feed_url`), as §4 orders them. The topic defaults to the URL the feed was fetched from. URLs are
+ * ASCII: the body is read as UTF-8 whatever its charset (a UTF-16 feed's hub is found in its Link header only).
  */
-export function discoverHub(text: string, headers: Record<string, string | string[] | undefined>, fetchedUrl: string): DiscoveredHub | undefined {
+export function discoverHub(body: Buffer | string, headers: Record<string, string | string[] | undefined>, fetchedUrl: string): DiscoveredHub | undefined {
   const header = fromLinkHeader(headers.link, fetchedUrl);
-  const body = text.trimStart().startsWith('{') ? fromJson(text, fetchedUrl) : fromXml(text, fetchedUrl);
-  const hub = header.hub ?? body.hub;
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  const start = bytes.findIndex((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf);
+  const json = bytes[start] === 0x7b; // "{"
+  const fromBody = json
+    // Only a JSON Feed that names hubs is decoded again, as a whole.
+    ? (bytes.includes('"hubs"') ? fromJson(bytes.toString('utf8'), fetchedUrl) : {})
+    : fromXml(bytes.subarray(0, XML_HEAD_BYTES).toString('utf8'), fetchedUrl);
+  const hub = header.hub ?? fromBody.hub;
   if (!hub) return undefined;
-  return { hub, self: (header.hub ? header.self : body.self) ?? header.self ?? body.self ?? fetchedUrl };
+  return { hub, self: (header.hub ? header.self : fromBody.self) ?? header.self ?? fromBody.self ?? fetchedUrl };
 }
