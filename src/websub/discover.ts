@@ -53,7 +53,7 @@ function fromXml(text: string, base: string): Partial<DiscoveredHub> {
 
 function fromJson(text: string, base: string): Partial<DiscoveredHub> {
   try {
-    const feed = JSON.parse(text) as { hubs?: { type?: unknown; url?: unknown }[]; feed_url?: unknown };
+    const feed = JSON.parse(text.replace(/^\uFEFF/, '')) as { hubs?: { type?: unknown; url?: unknown }[]; feed_url?: unknown };
     const hub = Array.isArray(feed.hubs)
       ? feed.hubs.find((h) => typeof h?.url === 'string' && (h.type === undefined || String(h.type).toLowerCase() === 'websub'))
       : undefined;
