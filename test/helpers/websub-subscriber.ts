@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Verification { path: string; params: Record<string, string> }
@@ -18,6 +18,8 @@ export interface TestSubscriber {
   verifications: Verification[];
   deliveries: Delivery[];
   behaviour: Map<string, CallbackBehaviour>;
+  /** Answers the deliveries held by `hang` callbacks with 503. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function startSubscriber(): Promise<TestSubscriber> {
   const verifications: Verification[] = [];
   const deliveries: Delivery[] = [];
   const behaviour = new Map<string, CallbackBehaviour>();
+  const held: ServerResponse[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const how = behaviour.get(url.pathname) ?? {};
@@ -37,7 +40,7 @@ export async function startSubscriber(): Promise<TestSubscriber> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => {
       deliveries.push({ path: url.pathname, headers: req.headers, body: Buffer.concat(chunks) });
-      if (how.hang) return;
+      if (how.hang) return held.push(res);
       res.writeHead(how.deliveryStatus ?? 204).end();
     });
   });
@@ -47,6 +50,7 @@ export async function startSubscriber(): Promise<TestSubscriber> {
     verifications,
     deliveries,
     behaviour,
+    release: () => held.splice(0).forEach((res) => res.writeHead(503).end()),
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
