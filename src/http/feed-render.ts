@@ -44,7 +44,8 @@ export async function renderFeedTarget(db: Db, config: Config, target: FeedTarge
     baseUrl,
     self: formatUrls(baseUrl, name, params),
     next,
-    hub: hubUrlFor(config.output, baseUrl),
+    // A page further back (before=…) never changes: it is no WebSub topic.
+    hub: query.before ? undefined : hubUrlFor(config.output, baseUrl),
   }, stories);
   return renderFeed(format, doc);
 }

@@ -51,6 +51,14 @@ topics:
     }
   });
 
+  it('advertises no hub on a page further back, which is no topic', async () => {
+    const first = JSON.parse(await (await fetch(`${stack.base}/feeds/all.json?limit=1`)).text()) as { next_url: string; hubs?: unknown };
+    expect(first.hubs).toBeDefined();
+    const next = await fetch(first.next_url);
+    expect(next.headers.get('link')).toBeNull();
+    expect((JSON.parse(await next.text()) as { hubs?: unknown }).hubs).toBeUndefined();
+  });
+
   it('advertises an external hub when configured, and none when push delivery is off', async () => {
     const { base } = stack;
     const original = stack.ctx;

@@ -70,7 +70,7 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: () => AppContext, 
     reply.header('etag', entry.etag).header('last-modified', new Date(entry.version).toUTCString())
       .header('cache-control', 'public, max-age=60');
     if (config.output.trustProxy && !config.output.baseUrl) reply.header('vary', 'X-Forwarded-Host, X-Forwarded-Proto');
-    const hub = hubUrlFor(config.output, baseUrl);
+    const hub = query.before ? undefined : hubUrlFor(config.output, baseUrl);
     if (hub) reply.header('link', websubLinkHeader(hub, formatUrls(baseUrl, name, params)[format]));
     if (notModified(request, entry.etag, entry.version)) return reply.code(304).send();
     // The cached buffers are shared by every request for this feed, never copied; a big body is streamed piece by piece.
