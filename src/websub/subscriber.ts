@@ -42,6 +42,16 @@ export async function countLiveSourceSubscriptions(db: AppContext['database']['d
   return Number(row?.value ?? 0);
 }
 
+/** Each source's subscription to its hub, as /api/sources shows it: by source id. */
+export async function pushStates(db: AppContext['database']['db']): Promise<Map<string, { state: string; hub: string; expiresAt: Date | null; lastPushAt: Date | null }>> {
+  const now = Date.now();
+  const rows = await db.select().from(websubSourceSubscriptions);
+  return new Map(rows.map((row) => [row.sourceId, {
+    state: isLive(row, now) ? 'active' : row.state === 'active' ? 'expired' : row.state,
+    hub: row.hub, expiresAt: row.expiresAt, lastPushAt: row.lastPushAt,
+  }]));
+}
+
 /** A subscription the hub verified and whose lease runs. */
 export const isLive = (row: SourceSubscriptionRow | undefined, now = Date.now()): row is SourceSubscriptionRow & { expiresAt: Date } =>
   row?.state === 'active' && row.expiresAt !== null && row.expiresAt.getTime() > now;

@@ -75,6 +75,8 @@ output:
     expect(await response.text()).toBe('c2');
     const active = await row();
     expect(active?.state).toBe('active');
+    const api = (await (await fetch(`${stack.base}/api/sources`)).json()) as { id: string; push: unknown }[];
+    expect(api.find((s) => s.id === 'wire')?.push).toMatchObject({ state: 'active', hub: `${hub.url}/hub` });
     expect(active!.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 500_000);
     // We still want it: an unsubscription is not confirmed; one for a source we do not have is.
     expect((await verify({ 'hub.mode': 'unsubscribe', 'hub.topic': topic, 'hub.challenge': 'c3' })).status).toBe(404);
