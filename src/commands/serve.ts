@@ -17,7 +17,10 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   // The fetching stack (HTTP client, parsers, sanitizer, dedup) is loaded only where sources are fetched: a `web`
   // process does without it (about 25 MB less RSS). Loaded before anything starts, so startup runs as before.
   const worker = options.worker
-    ? { scheduler: await import('../worker/scheduler.js'), retention: await import('../worker/retention.js') }
+    ? {
+      scheduler: await import('../worker/scheduler.js'), retention: await import('../worker/retention.js'),
+      websub: await import('../http/websub/runner.js'),
+    }
     : undefined;
   let ctx: AppContext = await bootstrap();
   if (env.leaseSeconds) ctx.leaseMs = env.leaseSeconds * 1000;
@@ -35,6 +38,8 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   let scheduler: Scheduler | undefined;
   if (worker) scheduler = worker.scheduler.startScheduler(current, env.tickSeconds);
   const retention = worker ? worker.retention.startRetention(current, env.retentionMinutes * 60_000) : undefined;
+  // Push delivery runs where passes run: it reacts to the data version they bump.
+  const websub = worker ? worker.websub.startWebSub(current) : undefined;
   // A worker still answers health checks and Prometheus scrapes on PORT.
   const server = buildServer(current, { routes: options.web ? 'all' : 'ops' });
   const address = await server.listen({ port: env.port, host: env.host });
@@ -80,6 +85,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
 
   watcher.close();
   await retention?.stop();
+  await websub?.stop();
   const stopped = await scheduler?.stop(env.shutdownSeconds * 1000);
   if (stopped?.abandoned) log.warn('shutdown deadline reached: fetches in flight were abandoned and will be retried');
   await server.close();

@@ -8,7 +8,9 @@ describe('parseConfig', () => {
     if (!result.ok) return;
     expect(result.config.defaults).toMatchObject({ interval: 15 * 60_000, timeout: 20_000, maxBytes: 10 * 1024 * 1024 });
     expect(result.config.sources[0]).toMatchObject({ id: 'a', interval: 30 * 60_000, enabled: true, tags: [] });
-    expect(result.config.output).toEqual({ title: 'Tributary', limit: 50, trustProxy: false, cacheSize: 32 * 1024 * 1024 });
+    expect(result.config.output).toEqual({
+      title: 'Tributary', limit: 50, trustProxy: false, cacheSize: 32 * 1024 * 1024, websub: expect.objectContaining({ enabled: true }),
+    });
     expect(result.config.metrics).toEqual({ loopbackOnly: false });
   });
 

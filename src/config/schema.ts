@@ -80,6 +80,43 @@ export const topicSchema = z.strictObject({
   sources: z.array(slug).optional(),
 });
 
+/** Push delivery (WebSub, https://www.w3.org/TR/websub/): Tributary's own hub at /websub, or output.hub. */
+const websubSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('advertise a hub in every feed and push changes to subscribers'),
+    leaseSeconds: z
+      .strictObject({
+        default: z.int().min(60).default(10 * 24 * 3600),
+        min: z.int().min(60).default(3600),
+        max: z.int().min(60).default(30 * 24 * 3600),
+      })
+      .prefault({})
+      .refine((l) => l.min <= l.default && l.default <= l.max, 'must have min <= default <= max')
+      .describe('subscription lease granted (seconds): a requested hub.lease_seconds is clamped to [min, max]'),
+    allowPrivateCallbacks: z.boolean().default(false)
+      .describe('accept callback URLs on loopback/private addresses (tests, a private network); refused otherwise'),
+    maxSubscriptions: z.int().min(1).max(1_000_000).default(10_000).describe('subscriptions the hub keeps at most'),
+    delivery: z
+      .strictObject({
+        retries: z.int().min(0).max(20).default(5).describe('attempts after the first before a delivery is given up'),
+        backoff: duration(1000, '1s').default(60_000).describe('wait before the first retry; doubles each time'),
+        maxBackoff: duration(1000, '1s').default(6 * 3600_000),
+        timeout: duration(1000, '1s').default(10_000).describe('one request to a callback or the external hub'),
+        concurrency: z.int().min(1).max(64).default(4).describe('callbacks contacted at once'),
+      })
+      .prefault({}),
+    subscribe: z
+      .strictObject({
+        enabled: z.boolean().default(true)
+          .describe('subscribe to the hubs sources advertise (needs a public output.baseUrl, where hubs reach /websub/callback/…)'),
+        pollInterval: duration(60_000, '1m').default(3600_000)
+          .describe('how often a source is still polled while its hub pushes (never more often than its own interval)'),
+        leaseSeconds: z.int().min(60).default(7 * 24 * 3600).describe('lease asked of the hub; renewed as it nears its end'),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
 export const configSchema = z
   .strictObject({
     defaults: z
@@ -105,6 +142,9 @@ export const configSchema = z
           .describe('take the scheme and host from X-Forwarded-Proto/-Host (only behind a proxy that sets them)'),
         limit: z.int().min(1).max(200).default(50),
         cacheSize: byteSize.default(32 * 1024 * 1024).describe('memory for rendered feeds, e.g. 32MiB'),
+        hub: httpUrl.optional()
+          .describe('an external WebSub hub feeds advertise and Tributary notifies (hub.mode=publish) when they change; needs baseUrl'),
+        websub: websubSchema.prefault({}),
       })
       .prefault({}),
     metrics: z
@@ -130,6 +170,9 @@ export const configSchema = z
         if (!known.has(id)) ctx.addIssue({ code: 'custom', path: ['topics', i, 'sources', j], message: `unknown source "${id}"` });
       }),
     );
+    if (config.output.hub && !config.output.baseUrl) {
+      ctx.addIssue({ code: 'custom', path: ['output', 'hub'], message: 'needs output.baseUrl: the external hub is told the feeds\' public URLs' });
+    }
     config.topics.forEach((topic, i) => {
       if (topic.id === 'all') ctx.addIssue({ code: 'custom', path: ['topics', i, 'id'], message: '"all" is reserved for the merged feed' });
     });

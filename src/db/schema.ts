@@ -122,3 +122,56 @@ export const meta = pgTable('meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * WebSub subscribers of Tributary's own hub (verified subscriptions only; a request waiting for verification of intent
+ * is not stored). The row is also the delivery queue: `pendingDigest` set means the feed changed since the last
+ * delivery and is to be sent at `nextAttemptAt`; `claimUntil` keeps two worker processes from sending it twice.
+ */
+export const websubSubscriptions = pgTable('websub_subscriptions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  callback: text('callback').notNull(),
+  /** hub.topic as the subscriber gave it (echoed back in verifications). */
+  topic: text('topic').notNull(),
+  /** The same feed in its canonical spelling: subscriptions to one feed are rendered once. */
+  feedUrl: text('feed_url').notNull(),
+  /** The base URL the feed's links are written under. */
+  baseUrl: text('base_url').notNull(),
+  secret: text('secret'),
+  leaseSeconds: integer('lease_seconds').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  verifiedAt: ts('verified_at').notNull().defaultNow(),
+  /** SHA-256 of the feed body last delivered (or current when the subscription was verified). */
+  deliveredDigest: text('delivered_digest'),
+  pendingDigest: text('pending_digest'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: ts('next_attempt_at'),
+  claimUntil: ts('claim_until'),
+  lastDeliveredAt: ts('last_delivered_at'),
+  lastError: text('last_error'),
+}, (t) => [
+  uniqueIndex('websub_subscriptions_callback_topic_idx').on(t.callback, t.topic),
+  index('websub_subscriptions_feed_idx').on(t.feedUrl),
+  index('websub_subscriptions_due_idx').on(t.nextAttemptAt),
+  index('websub_subscriptions_expires_idx').on(t.expiresAt),
+]);
+
+/**
+ * Tributary's own subscriptions to the hubs sources advertise: one per source. `requested` until the hub verifies
+ * intent at /websub/callback/{source}, then `active` until `expiresAt`; polling is relaxed only while active.
+ */
+export const websubSourceSubscriptions = pgTable('websub_source_subscriptions', {
+  sourceId: text('source_id').primaryKey().references(() => sources.id, { onDelete: 'cascade' }),
+  hub: text('hub').notNull(),
+  topic: text('topic').notNull(),
+  /** Ours, random per subscription: pushed content must carry its HMAC. */
+  secret: text('secret').notNull(),
+  state: text('state').$type<'requested' | 'active' | 'denied'>().notNull(),
+  requestedAt: ts('requested_at').notNull().defaultNow(),
+  /** The lease the hub granted when it verified; it is renewed when a fifth of it is left. */
+  leaseSeconds: integer('lease_seconds'),
+  expiresAt: ts('expires_at'),
+  lastPushAt: ts('last_push_at'),
+  lastError: text('last_error'),
+});

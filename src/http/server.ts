@@ -10,6 +10,8 @@ import { registerMetrics } from './routes/metrics.js';
 import { registerOpmlRoute } from './routes/opml.js';
 import { registerSourceRoutes } from './routes/sources.js';
 import { registerStatusPage } from './routes/status-page.js';
+import { registerWebSubRoutes } from './routes/websub.js';
+import { registerWebSubCallback } from './routes/websub-callback.js';
 
 /** The HTTP face: feeds, status page, API and health. `ctx` is a getter so a config reload takes effect at once. */
 export interface ServerOptions {
@@ -48,6 +50,8 @@ export function buildServer(ctx: () => AppContext, options: ServerOptions = {}):
   registerSourceRoutes(app, ctx);
   registerOpmlRoute(app, ctx);
   registerStatusPage(app, ctx);
+  registerWebSubRoutes(app, ctx);
+  registerWebSubCallback(app, ctx);
   app.setNotFoundHandler((request, reply) => reply.code(404).type('text/plain; charset=utf-8').send(`Not found: ${request.url}\n`));
   return app;
 }

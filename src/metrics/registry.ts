@@ -18,6 +18,12 @@ export function createMetrics() {
     dbConnections: new Gauge({ name: 'tributary_db_connections', help: 'Database connections this process holds, by state (active, idle)', labelNames: ['state'], registers: [registry] }),
     fullTextErrors: new Counter({ name: 'tributary_fulltext_errors_total', help: 'Article pages full-text extraction could not fetch or read, by source (the feed content is kept)', labelNames: ['source'], registers: [registry] }),
     articlesPruned: new Counter({ name: 'tributary_articles_pruned_total', help: 'Articles deleted by retention', registers: [registry] }),
+    websubSubscriptions: new Gauge({ name: 'tributary_websub_subscriptions', help: 'WebSub subscriptions to this hub whose lease has not ended', registers: [registry] }),
+    websubDeliveries: new Counter({ name: 'tributary_websub_deliveries_total', help: 'WebSub content deliveries by outcome (delivered, failed: retried later, gave_up, gone: 410 from the callback)', labelNames: ['outcome'], registers: [registry] }),
+    websubVerifications: new Counter({ name: 'tributary_websub_verifications_total', help: 'WebSub verifications of intent by mode and outcome (verified, failed)', labelNames: ['mode', 'outcome'], registers: [registry] }),
+    websubPublishes: new Counter({ name: 'tributary_websub_publishes_total', help: 'Notifications to the external hub (output.hub) by outcome (ok, failed, gave_up)', labelNames: ['outcome'], registers: [registry] }),
+    websubSourceSubscriptions: new Gauge({ name: 'tributary_websub_source_subscriptions', help: 'Sources whose hub pushes to us (verified, lease running)', registers: [registry] }),
+    websubPushes: new Counter({ name: 'tributary_websub_pushes_total', help: 'Content pushed by sources\' hubs, by outcome (ingested, bad_signature, unknown, failed)', labelNames: ['outcome'], registers: [registry] }),
     httpRequests: new Counter({ name: 'tributary_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] }),
   };
 }

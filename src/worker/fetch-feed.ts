@@ -8,10 +8,15 @@ import { scrapeFeed } from '../parser/scrape.js';
 import { NotAFeedError, type ParsedFeed } from '../parser/types.js';
 import type { SourceRow } from '../storage/sources.js';
 import type { EffectiveSource } from './context.js';
+import { discoverHub, type DiscoveredHub } from '../websub/discover.js';
 
 export type FeedFetch =
   | { notModified: true; response: FetchResult }
-  | { notModified: false; response: FetchResult; feed: ParsedFeed; /** Where the feed turned out to live, if not where we asked. */ movedTo?: string };
+  | {
+    notModified: false; response: FetchResult; feed: ParsedFeed; /** Where the feed turned out to live, if not where we asked. */ movedTo?: string;
+    /** The WebSub hub the feed advertises. */
+    hub?: DiscoveredHub;
+  };
 
 const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5';
 
@@ -37,19 +42,21 @@ export async function fetchFeed(source: EffectiveSource, row: SourceRow, lookup?
   const limits = { maxItems: source.maxItems };
   if (source.scrape) return { notModified: false, response, feed: scrapeFeed(takeText(response), source.scrape, limits), movedTo: response.permanentUrl };
   try {
+    const hub = discoverHub(response.body, response.headers, response.url);
     const feed = await parseFeedBody(takeBody(response), response.headers['content-type'], limits);
-    return { notModified: false, response, feed, movedTo: response.permanentUrl };
+    return { notModified: false, response, feed, movedTo: response.permanentUrl, hub };
   } catch (err) {
     if (!(err instanceof NotAFeedError) || err.html === undefined) throw err;
     const link = discoverFeedLinks(err.html, response.url)[0];
     if (!link) throw new NotAFeedError('got an HTML page that advertises no feed (<link rel="alternate">)');
     const feedResponse = await fetchUrl(link, options);
     if (feedResponse.notModified) throw new FetchError(`discovered feed ${link} answered 304 to an unconditional request`);
+    const hub = discoverHub(feedResponse.body, feedResponse.headers, feedResponse.url);
     const feed = await parseFeedBody(takeBody(feedResponse), feedResponse.headers['content-type'], limits)
       .catch((inner: Error) => {
         throw new NotAFeedError(`discovered feed ${link}: ${inner.message}`);
       });
-    return { notModified: false, response: feedResponse, feed, movedTo: feedResponse.url };
+    return { notModified: false, response: feedResponse, feed, movedTo: feedResponse.url, hub };
   }
 }
 

@@ -6,6 +6,7 @@ import { recordClaimLag, recordFetch } from '../metrics/record.js';
 import { claimSources } from './claim.js';
 import { refreshSource, type RefreshOptions, type RefreshOutcome } from './refresh-source.js';
 import type { SourceRow } from '../storage/sources.js';
+import { afterSourceRefresh } from './websub-subscriber.js';
 
 export interface PassResult {
   sourceId: string;
@@ -134,6 +135,10 @@ async function refreshClaimed(ctx: AppContext, row: SourceRow, options: PassOpti
   }
   recordFetch(row.id, outcome);
   const { log } = ctx;
+  if (outcome.ok) {
+    await afterSourceRefresh(ctx, source, outcome.hub, options.lookup)
+      .catch((err: unknown) => log.warn({ source: row.id, err: databaseErrorMessage(err) }, 'websub: subscription to the source\'s hub not updated'));
+  }
   if (outcome.ok) {
     log.info({ source: row.id, status: outcome.status, ms: outcome.durationMs, items: outcome.items, new: outcome.stored.added,
       updated: outcome.stored.updated, merged: outcome.stored.merged }, 'fetched');

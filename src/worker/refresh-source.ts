@@ -14,12 +14,15 @@ import { backoffDelay, nextPollDelay } from './backoff.js';
 import type { EffectiveSource } from './context.js';
 import { withDeadline } from './deadline.js';
 import { fetchFeed } from './fetch-feed.js';
+import type { DiscoveredHub } from '../websub/discover.js';
 
 export type RefreshOutcome =
   | {
     ok: true; status: number; notModified: boolean; stored: StoreResult; items: number; durationMs: number;
     /** The feed now lives here (permanent redirect or autodiscovery) and the config should say so. */
     movedTo?: string;
+    /** The WebSub hub the fetched feed advertises (none known after a 304). */
+    hub?: DiscoveredHub;
   }
   | { ok: false; status?: number; error: string; durationMs: number };
 
@@ -70,7 +73,7 @@ export async function refreshSource(
       const movedTo = fetched.movedTo && fetched.movedTo !== (row.currentUrl ?? source.url) ? fetched.movedTo : undefined;
       stage = 'recording';
       await recordSuccess(db, source, row, response, fetched.feed, normalized, items.length, attemptAt, started, movedTo);
-      return { ok: true, status: response.status, notModified: false, stored, items: items.length, durationMs: Date.now() - started, movedTo };
+      return { ok: true, status: response.status, notModified: false, stored, items: items.length, durationMs: Date.now() - started, movedTo, hub: fetched.hub };
     });
   } catch (err) {
     const status = err instanceof FetchError ? err.status : undefined;

@@ -21,13 +21,21 @@ const ALLOWED: Record<string, readonly string[]> = {
   parser: ['util', 'types', 'config', 'processor'],
   topics: ['util', 'types', 'config'],
   dedup: ['util', 'types', 'db', 'processor'],
+  // WebSub's protocol parts: signatures, leases, requests, discovery, the subscription store, signed POSTs.
+  websub: ['util', 'types', 'config', 'db', 'fetcher'],
   fulltext: ['util', 'types', 'db', 'fetcher', 'parser', 'processor', 'metrics'],
   storage: ['util', 'types', 'config', 'db', 'processor', 'dedup', 'topics'],
   opml: ['util', 'types', 'config', 'processor'],
-  worker: ['util', 'types', 'log', 'config', 'db', 'fetcher', 'parser', 'processor', 'topics', 'dedup', 'fulltext', 'metrics', 'storage'],
-  // The web side shares the context type with the worker, and nothing else of it: a `web` process never loads the
-  // fetching stack.
-  http: ['util', 'types', 'log', 'config', 'db', 'processor', 'storage', 'metrics', 'opml', 'worker/context'],
+  worker: [
+    'util', 'types', 'log', 'config', 'db', 'fetcher', 'parser', 'processor', 'topics', 'dedup', 'fulltext', 'metrics', 'storage',
+    'websub',
+  ],
+  // The web side shares the context type with the worker, and two WebSub modules: the push subscriptions' state, and
+  // taking in content a hub pushed (as a fetch would). The hub checks callback addresses with the fetcher's guard.
+  http: [
+    'util', 'types', 'log', 'config', 'db', 'processor', 'storage', 'metrics', 'opml', 'websub', 'worker/context',
+    'worker/websub-subscriber', 'worker/ingest-pushed', 'fetcher/address-guard',
+  ],
   reload: ['config', 'storage', 'worker/context'],
   bootstrap: ['config', 'db', 'env', 'log', 'storage', 'worker/context'],
   commands: ['util', 'types', 'log', 'env', 'config', 'db', 'storage', 'opml', 'http', 'worker', 'bootstrap', 'reload'],

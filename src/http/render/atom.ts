@@ -55,6 +55,7 @@ export function* writeAtom(doc: FeedDocument): Generator<string> {
     element('link', { rel: 'alternate', type: FEED_MEDIA_TYPES.rss, href: doc.self.rss }),
     element('link', { rel: 'alternate', type: FEED_MEDIA_TYPES.json, href: doc.self.json }),
     doc.next && element('link', { rel: 'next', type: FEED_MEDIA_TYPES.atom, href: doc.next.atom }),
+    doc.hub && element('link', { rel: 'hub', href: doc.hub }),
   ].filter((line): line is string => Boolean(line));
   yield `${XML_DECLARATION}\n${startTag('feed', { xmlns: 'http://www.w3.org/2005/Atom' })}${indent(head, 1)}`;
   for (const entry of doc.entries) yield indent([entryElement(entry)], 1);

@@ -54,6 +54,8 @@ export interface FeedDocument {
   updated: Date;
   self: FormatUrls;
   next?: FormatUrls;
+  /** The WebSub hub the feed advertises (rel="hub"). */
+  hub?: string;
   entries: FeedEntry[];
 }
 
@@ -66,6 +68,7 @@ export interface FeedMeta {
   baseUrl: string;
   self: FormatUrls;
   next?: FormatUrls;
+  hub?: string;
 }
 
 const SUMMARY_LENGTH = 300;
@@ -135,6 +138,7 @@ export function buildFeedDocument(meta: FeedMeta, stories: readonly StoryView[])
     updated,
     self: meta.self,
     next: meta.next,
+    hub: meta.hub,
     entries,
   };
 }

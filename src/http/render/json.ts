@@ -24,6 +24,7 @@ interface JsonFeed {
   feed_url: string;
   next_url?: string;
   description?: string;
+  hubs?: { type: 'WebSub'; url: string }[];
   items: JsonFeedItem[];
 }
 
@@ -56,6 +57,7 @@ export function* writeJsonFeed(doc: FeedDocument): Generator<string> {
     feed_url: doc.self.json,
     next_url: doc.next?.json,
     description: doc.description,
+    hubs: doc.hub ? [{ type: 'WebSub', url: doc.hub }] : undefined,
   };
   // "{\n  ...\n}" without its closing line, then the items array as the last member.
   yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "items": [`;

@@ -51,6 +51,7 @@ export function* writeRss(doc: FeedDocument): Generator<string> {
     textElement('docs', 'https://www.rssboard.org/rss-specification'),
     element('atom:link', { href: doc.self.rss, rel: 'self', type: FEED_MEDIA_TYPES.rss }),
     doc.next && element('atom:link', { href: doc.next.rss, rel: 'next', type: FEED_MEDIA_TYPES.rss }),
+    doc.hub && element('atom:link', { href: doc.hub, rel: 'hub' }),
   ].filter((line): line is string => Boolean(line));
   yield `${XML_DECLARATION}\n${startTag('rss', { version: '2.0', ...NAMESPACES })}\n  <channel>${indent(channel, 2)}`;
   for (const entry of doc.entries) yield indent([item(entry)], 2);

@@ -3,26 +3,19 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { databaseErrorMessage } from '../../db/errors.js';
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
-import { queryStories } from '../../storage/stories.js';
 import type { AppContext } from '../../worker/context.js';
 import { Limiter } from '../../util/limiter.js';
 import { baseUrlOf } from '../base-url.js';
-import { encodeCursor } from '../cursor.js';
 import type { CachedFeed, FeedCache } from '../feed-cache.js';
 import { canonicalParams, parseFeedQuery } from '../feed-query.js';
-import { buildFeedDocument, type FeedFormat, type FormatUrls } from '../render/document.js';
-import { CONTENT_TYPES, renderFeed } from '../render/feed.js';
+import { FEED_FILE, formatUrls, renderFeedTarget } from '../feed-render.js';
+import type { FeedFormat } from '../render/document.js';
+import { CONTENT_TYPES } from '../render/feed.js';
+import { hubUrlFor, websubLinkHeader } from '../../websub/links.js';
 
-const FEED_FILE = /^([a-z0-9-]+)\.(rss|atom|json)$/;
 // Renders at once per server: each holds a page of stories and its body in memory, and they share the CPU anyway; more
 // concurrent misses wait their turn instead of multiplying the process's peak memory.
 const RENDERS_AT_ONCE = 2;
-
-function formatUrls(baseUrl: string, name: string, params: URLSearchParams): FormatUrls {
-  const query = params.toString();
-  const url = (format: FeedFormat) => `${baseUrl}/feeds/${name}.${format}${query ? `?${query}` : ''}`;
-  return { rss: url('rss'), atom: url('atom'), json: url('json') };
-}
 
 /** Output depends on the config too (titles, topics, limits): cached bodies are keyed on it. */
 const configKeys = new WeakMap<object, string>();
@@ -77,29 +70,15 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: () => AppContext, 
     reply.header('etag', entry.etag).header('last-modified', new Date(entry.version).toUTCString())
       .header('cache-control', 'public, max-age=60');
     if (config.output.trustProxy && !config.output.baseUrl) reply.header('vary', 'X-Forwarded-Host, X-Forwarded-Proto');
+    const hub = query.before ? undefined : hubUrlFor(config.output, baseUrl);
+    if (hub) reply.header('link', websubLinkHeader(hub, formatUrls(baseUrl, name, params)[format]));
     if (notModified(request, entry.etag, entry.version)) return reply.code(304).send();
     // The cached buffers are shared by every request for this feed, never copied; a big body is streamed piece by piece.
     reply.type(entry.contentType).header('content-length', entry.length);
     return reply.send(entry.body.length === 1 ? entry.body[0] : Readable.from(entry.body, { objectMode: false }));
 
-    async function render(): Promise<Buffer[]> {
-      const stories = await queryStories(database.db, { ...query, topic: topic?.id });
-      const last = stories.at(-1);
-      let next: FormatUrls | undefined;
-      if (last && stories.length === query.limit) {
-        const nextParams = new URLSearchParams(params);
-        nextParams.set('before', encodeCursor(last.publishedAt, last.id));
-        next = formatUrls(baseUrl, name!, nextParams);
-      }
-      const doc = buildFeedDocument({
-        name: name!,
-        title: topic ? `${config.output.title}: ${topic.title ?? topic.id}` : config.output.title,
-        description: topic?.description ?? config.output.description,
-        baseUrl,
-        self: formatUrls(baseUrl, name!, params),
-        next,
-      }, stories);
-      return renderFeed(format, doc);
+    function render(): Promise<Buffer[]> {
+      return renderFeedTarget(database.db, config, { name: name!, format, query, params }, baseUrl);
     }
   });
 }

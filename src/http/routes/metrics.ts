@@ -4,6 +4,8 @@ import { queryRows } from '../../db/rows.js';
 import { sources } from '../../db/schema.js';
 import { metrics } from '../../metrics/registry.js';
 import type { AppContext } from '../../worker/context.js';
+import { countLiveSubscriptions } from '../../websub/store.js';
+import { countLiveSourceSubscriptions } from '../../worker/websub-subscriber.js';
 import { metricsAccess } from './metrics-access.js';
 
 /** Prometheus text format; HTTP requests are counted by route pattern, never by raw URL. */
@@ -27,6 +29,8 @@ export function registerMetrics(app: FastifyInstance, ctx: () => AppContext): vo
         where in_config and enabled and not gone and next_fetch_at <= now() and (lease_until is null or lease_until <= now())`);
       metrics.sourcesDue.set(Number(due?.waiting ?? 0));
       metrics.schedulerOverdue.set(Math.max(0, Number(due?.oldest ?? 0)));
+      metrics.websubSubscriptions.set(await countLiveSubscriptions(database.db));
+      metrics.websubSourceSubscriptions.set(await countLiveSourceSubscriptions(database.db));
       const pool = await database.poolUse();
       metrics.dbPoolMax.set(pool.max);
       metrics.dbConnections.set({ state: 'active' }, pool.active);

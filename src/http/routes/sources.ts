@@ -2,10 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { listSources, sourceStatus } from '../../storage/sources.js';
 import type { AppContext } from '../../worker/context.js';
 import { errorCategory } from '../error-category.js';
+import { pushStates } from '../../worker/websub-subscriber.js';
 
 export function registerSourceRoutes(app: FastifyInstance, ctx: () => AppContext): void {
   app.get('/api/sources', async () => {
-    const rows = await listSources(ctx().database.db);
+    const { db } = ctx().database;
+    const rows = await listSources(db);
+    const push = await pushStates(db);
     return rows.map((s) => ({
       id: s.id,
       name: s.name ?? s.feedTitle,
@@ -26,6 +29,8 @@ export function registerSourceRoutes(app: FastifyInstance, ctx: () => AppContext
       nextFetchAt: s.nextFetchAt,
       itemsSeen: s.itemsSeen,
       articleCount: s.articleCount,
+      // WebSub: the source's hub pushes to us while this is active (requested, active, expired or denied).
+      push: push.get(s.id) ?? null,
     }));
   });
 }
