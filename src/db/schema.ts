@@ -121,3 +121,18 @@ export const meta = pgTable('meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * What happened to a story after it was first reported, for its timeline: another outlet carried it ('outlet'), or its
+ * lead outlet changed the headline ('title'). Recorded by ingest (src/storage/timeline.ts); `at` is when Tributary saw it.
+ */
+export const storyEvents = pgTable('story_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  storyId: bigint('story_id', { mode: 'number' }).notNull().references(() => stories.id, { onDelete: 'cascade' }),
+  at: ts('at').notNull(),
+  kind: text('kind', { enum: ['outlet', 'title'] }).notNull(),
+  // No foreign key: a removed source's events stay part of the story's history (sources rows are kept anyway).
+  sourceId: text('source_id').notNull(),
+  oldTitle: text('old_title'),
+  newTitle: text('new_title'),
+}, (t) => [index('story_events_story_idx').on(t.storyId, t.at)]);
