@@ -17,8 +17,6 @@ export interface ServerOptions {
   versionTtlMs?: number;
   /** `ops`: only /healthz, /readyz and /metrics, for worker replicas (health checks and Prometheus scrapes). */
   routes?: 'all' | 'ops';
-  /** The clock top-stories windows end at (ms); Date.now by default, injected by tests. */
-  now?: () => number;
 }
 
 export function buildServer(ctx: () => AppContext, options: ServerOptions = {}): FastifyInstance {
@@ -46,7 +44,7 @@ export function buildServer(ctx: () => AppContext, options: ServerOptions = {}):
   }
   // One cache per server; the version is read from the database of the current context, the budget from its config.
   const cache = new FeedCache(() => readDataVersion(ctx().database.db), () => ctx().config.output.cacheSize, options.versionTtlMs ?? 1000);
-  registerFeedRoutes(app, ctx, cache, options.now);
+  registerFeedRoutes(app, ctx, cache);
   registerSourceRoutes(app, ctx);
   registerOpmlRoute(app, ctx);
   registerStatusPage(app, ctx);

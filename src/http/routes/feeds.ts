@@ -86,13 +86,13 @@ function feedSender(cache: FeedCache, ctx: () => AppContext): SendFeed {
   };
 }
 
-export function registerFeedRoutes(app: FastifyInstance, ctx: () => AppContext, cache: FeedCache, now = Date.now): void {
+export function registerFeedRoutes(app: FastifyInstance, ctx: () => AppContext, cache: FeedCache): void {
   const send = feedSender(cache, ctx);
   app.get<{ Params: { file: string } }>('/feeds/:file', async (request, reply) => {
     const { config, database } = ctx();
     const match = FEED_FILE.exec(request.params.file);
     const name = match?.[1];
-    if (match && name === 'top') return sendTopFeed(request, reply, ctx(), send, undefined, match[2] as FeedFormat, now());
+    if (match && name === 'top') return sendTopFeed(request, reply, ctx(), send, undefined, match[2] as FeedFormat);
     const topic = name === 'all' ? undefined : config.topics.find((t) => t.id === name);
     if (!match || !name || (name !== 'all' && !topic)) return plain(reply, 404, `No such feed: /feeds/${request.params.file}`);
     const format = match[2] as FeedFormat;
@@ -128,6 +128,6 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: () => AppContext, 
     const match = FEED_FILE.exec(request.params.file);
     const topic = context.config.topics.find((t) => t.id === request.params.topic);
     if (!match || match[1] !== 'top' || !topic) return plain(reply, 404, `No such feed: /feeds/${request.params.topic}/${request.params.file}`);
-    return sendTopFeed(request, reply, context, send, topic, match[2] as FeedFormat, now());
+    return sendTopFeed(request, reply, context, send, topic, match[2] as FeedFormat);
   });
 }

@@ -14,7 +14,6 @@ const RECOUNT_MS = 60_000;
 /** /feeds/top.{rss,atom,json} and /feeds/{topic}/top.{rss,atom,json}: stories ranked by outlets within a window. */
 export async function sendTopFeed(
   request: FastifyRequest, reply: FastifyReply, ctx: AppContext, send: SendFeed, topic: TopicConfig | undefined, format: FeedFormat,
-  now: number,
 ): Promise<unknown> {
   const { config, database } = ctx;
   const defaults: TopFeedQuery = { windowMs: config.output.top.window, minOutlets: config.output.top.minOutlets, limit: config.output.top.limit };
@@ -25,7 +24,8 @@ export async function sendTopFeed(
   const baseUrl = baseUrlOf(request, config.output);
   const params = canonicalTopParams(query, defaults);
   // The minute the window ends at: renders in it count the same articles, so the cache may keep one until the next.
-  const minute = Math.floor(now / RECOUNT_MS) * RECOUNT_MS;
+  // The data version is bumped to the current time at least, so max() moves with whichever changed last.
+  const minute = Math.floor(Date.now() / RECOUNT_MS) * RECOUNT_MS;
   return send(request, reply, {
     key: `${configKey(config)} ${baseUrl} ${name}.${format}?${params}`,
     format,
