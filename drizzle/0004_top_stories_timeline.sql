@@ -9,4 +9,5 @@ CREATE TABLE "story_events" (
 );
 --> statement-breakpoint
 ALTER TABLE "story_events" ADD CONSTRAINT "story_events_story_id_stories_id_fk" FOREIGN KEY ("story_id") REFERENCES "public"."stories"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "story_events_story_idx" ON "story_events" USING btree ("story_id","at");
+CREATE INDEX "story_events_story_idx" ON "story_events" USING btree ("story_id","at");--> statement-breakpoint
+CREATE INDEX "stories_coverage_idx" ON "stories" USING btree ("article_count","updated_at","id");

@@ -58,6 +58,9 @@ export const stories = pgTable('stories', {
   // NULLS LAST by drizzle and would not match, leaving the newest-first query to a full scan.
   index('stories_published_idx').on(t.publishedAt, t.id),
   index('stories_search_idx').using('gin', t.search),
+  // Top stories: the most-carried recently active stories first. article_count bounds the outlets a story can have in
+  // any window and updated_at its newest report, so the ranking reads candidates in this order and stops early.
+  index('stories_coverage_idx').on(t.articleCount, t.updatedAt, t.id),
 ]);
 
 export type Enclosure = { url: string; type?: string; length?: number };
