@@ -3,7 +3,7 @@ const seconds = (value: string | undefined, fallback: number) => {
   return value && Number.isFinite(n) && n > 0 ? n : fallback;
 };
 
-/** The environment variables of the product contract, with their defaults, plus the operational knobs documented in the README. */
+/** The environment variables Tributary reads, with their defaults (all documented in docs/configuration.md). */
 export function readEnv(env: NodeJS.ProcessEnv = process.env) {
   return {
     databaseUrl: env.DATABASE_URL || undefined,

@@ -60,6 +60,21 @@ function detectLegacyCharset(bytes: Buffer): string | undefined {
   return iconv.encodingExists(charset) ? charset : undefined;
 }
 
+// Encodings in which "<", ">", quotes and "/" can be part of another character: never cut their bytes as markup.
+const NOT_ASCII_COMPATIBLE = /^(utf-?(16|32|7)|ucs|iso-?2022|hz|cp1200|unicode)/;
+
+/**
+ * Whether the body's markup can be read byte by byte before it is decoded: no UTF-16/32 BOM or zero-byte pattern, no
+ * declared 7-bit or wide encoding, and no escape byte (ISO-2022 switches) near the start.
+ */
+export function isAsciiCompatible(bytes: Buffer, contentType?: string): boolean {
+  const bom = sniffBom(bytes);
+  if ((bom && bom.charset !== 'utf-8') || sniffWide(bytes)) return false;
+  const declared = charsetFromContentType(contentType) ?? charsetFromXmlDeclaration(bytes);
+  if (declared && NOT_ASCII_COMPATIBLE.test(declared)) return false;
+  return !bytes.subarray(0, 64 * 1024).includes(0x1b);
+}
+
 /**
  * Decodes a response body: BOM (UTF-8, UTF-16, UTF-32), then the HTTP charset, then the XML declaration (or HTML meta),
  * else UTF-8, and when the bytes declare nothing and are not UTF-8, a detector's guess. A declared single-byte charset

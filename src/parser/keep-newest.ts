@@ -1,16 +1,22 @@
 import { parseDate } from '../processor/dates.js';
 import { newestIndices } from './newest.js';
-import { scanTags } from './tags.js';
+import { ByteText, scanTags, type ScanText } from './tags.js';
 import { localName } from './xml-shape.js';
 
 const PUBLISHED = new Set(['pubDate', 'published', 'date', 'issued']);
 const UPDATED = new Set(['updated', 'modified']);
 
-export interface KeptItems {
+export interface KeptItems<T = string> {
   /** The document with only the kept items (the rest of it as it was). */
-  xml: string;
+  xml: T;
   /** Item elements in the original document. */
   total: number;
+}
+
+interface KeptRanges {
+  total: number;
+  /** [start, end) pairs, flat, of what stays of the document, in order (undefined when everything stays). */
+  ranges?: number[];
 }
 
 const dateOf = (text: string) => parseDate(text.replace(/<!\[CDATA\[|\]\]>/g, '').slice(0, 200))?.getTime() ?? NaN;
@@ -21,6 +27,26 @@ const dateOf = (text: string) => parseDate(text.replace(/<!\[CDATA\[|\]\]>/g, ''
  * item, and the kept items' text. Items are the item/entry elements at most three levels down, not inside another.
  */
 export function keepNewestItems(xml: string, max: number, expected = 1024): KeptItems {
+  const { total, ranges } = keptRanges(xml, max, expected);
+  if (!ranges) return { xml, total };
+  const parts: string[] = [];
+  for (let i = 0; i < ranges.length; i += 2) parts.push(xml.slice(ranges[i], ranges[i + 1]));
+  return { xml: parts.join(''), total };
+}
+
+/**
+ * The same cut on the undecoded bytes of a document in an ASCII-compatible encoding (see decode.ts): a feed of a
+ * million items is then never decoded into a string, only its kept part is.
+ */
+export function keepNewestItemBytes(bytes: Buffer, max: number, expected = 1024): KeptItems<Buffer> {
+  const { total, ranges } = keptRanges(new ByteText(bytes), max, expected);
+  if (!ranges) return { xml: bytes, total };
+  const parts: Buffer[] = [];
+  for (let i = 0; i < ranges.length; i += 2) parts.push(bytes.subarray(ranges[i], ranges[i + 1]));
+  return { xml: Buffer.concat(parts), total };
+}
+
+function keptRanges(xml: ScanText, max: number, expected: number): KeptRanges {
   // Typed arrays sized for the items expected: a million items cost 16 MB here, where number arrays grown by push
   // cost several times that.
   const starts = new Numbers(Uint32Array, expected);
@@ -35,7 +61,7 @@ export function keepNewestItems(xml: string, max: number, expected = 1024): Kept
   scanTags(xml, 'xml', (tag) => {
     if (tag.close) {
       if (field && depth === itemDepth + 1) {
-        const time = dateOf(xml.slice(fieldStart, tag.start));
+        const time = dateOf(xml.slice(fieldStart, Math.min(tag.start, fieldStart + 400)));
         if (field === 'published' && Number.isNaN(published)) published = time;
         if (field === 'updated' && Number.isNaN(updated)) updated = time;
         field = undefined;
@@ -67,23 +93,23 @@ export function keepNewestItems(xml: string, max: number, expected = 1024): Kept
   });
 
   const total = ends.length;
-  if (total <= max) return { xml, total };
-  const parts = [xml.slice(0, starts.at(0))];
+  if (total <= max) return { total };
+  const ranges = [0, starts.at(0)];
   const kept = newestIndices(times.view(), max);
   let next = 0;
   for (let i = 0; i < total; i++) {
     if (kept[next] === i) {
-      parts.push(xml.slice(starts.at(i), ends.at(i)));
+      ranges.push(starts.at(i), ends.at(i));
       next++;
     }
     // Whatever sits between items (rarely more than whitespace) stays.
     const gapEnd = i + 1 < total ? starts.at(i + 1) : xml.length;
-    if (i + 1 === total || !isBlank(xml, ends.at(i), gapEnd)) parts.push(xml.slice(ends.at(i), gapEnd));
+    if (i + 1 === total || !isBlank(xml, ends.at(i), gapEnd)) ranges.push(ends.at(i), gapEnd);
   }
-  return { xml: parts.join(''), total };
+  return { total, ranges };
 }
 
-function isBlank(text: string, from: number, to: number): boolean {
+function isBlank(text: ScanText, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return false;

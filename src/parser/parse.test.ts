@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseFeed } from './parse.js';
+import iconv from 'iconv-lite';
+import { decodeBody } from './decode.js';
+import { parseFeed, parseFeedBody } from './parse.js';
 import { asParseError } from './rss.js';
 import { NotAFeedError } from './types.js';
 
@@ -87,6 +89,25 @@ describe('bounded documents', () => {
     const feed = await parseFeed(`<rss version="2.0"><channel>${[1, 2].map((i) => rssItem(i)).join('')}</channel></rss>`, '', { maxItems: 2 });
     expect(feed.items).toHaveLength(2);
     expect(feed.itemsInDocument).toBeUndefined();
+  });
+
+  it('cuts the undecoded bytes as it cuts the text, in every encoding, without garbling a character', async () => {
+    const days = [5, 17, 2, 30, 11, 23, 8, 14, 28, 1];
+    const samples: Array<[encoding: string, label: string, words: string]> = [
+      ['utf-8', 'utf-8', 'Ünïcödé — 東京'], ['windows-1252', 'windows-1252', 'Ünïcödé — café'],
+      ['utf-16le', 'utf-16', 'Ünïcödé — 東京'], ['shift_jis', 'shift_jis', '東京のニュース'],
+    ];
+    for (const [encoding, label, words] of samples) {
+      const item = (d: number) => `<item><guid>g${d}</guid><title>${words} ${d}</title><description><![CDATA[<p>a > b</p>]]></description>`
+        + `<pubDate>${day(d)}</pubDate></item>`;
+      const xml = `<?xml version="1.0" encoding="${label}"?><rss version="2.0"><channel><title>${words}</title>${days.map(item).join('\n')}</channel></rss>`;
+      const bytes = encoding === 'utf-16le' ? Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(xml, encoding)]) : iconv.encode(xml, encoding);
+      const fromBytes = await parseFeedBody(bytes, 'application/rss+xml', { maxItems: 3 });
+      const fromText = await parseFeed(decodeBody(bytes, 'application/rss+xml'), 'application/rss+xml', { maxItems: 3 });
+      expect(fromBytes, encoding).toEqual(fromText);
+      expect(fromBytes.items.map((i) => [i.guid, i.title]), encoding).toEqual([30, 23, 28].map((d) => [`g${d}`, `${words} ${d}`]));
+      expect(fromBytes, encoding).toMatchObject({ itemsInDocument: 10, title: words });
+    }
   });
 
   it('refuses elements nested beyond the limit before building a tree', async () => {

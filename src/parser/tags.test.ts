@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scanTags } from './tags.js';
+import { ByteText, scanTags, type Tag } from './tags.js';
 
 const tags = (text: string, mode: 'html' | 'xml') => {
   const seen: string[] = [];
@@ -26,5 +26,26 @@ describe('scanTags', () => {
     const seen: string[] = [];
     scanTags('<a><b><c>', 'html', (t) => seen.push(t.name) < 2);
     expect(seen).toEqual(['a', 'b']);
+  });
+
+  it('reads the bytes of an ASCII-compatible document as it reads its text, at byte offsets', () => {
+    const xml = '<?xml version="1.0" encoding="utf-8"?><rss><channel><!-- <item> --><item a="x>y"><title>Ünïcödé — 東京</title>'
+      + '<![CDATA[<item>]]></item><item/></channel></rss>';
+    const bytes = Buffer.from(xml, 'utf8');
+    const seen = (text: string | ByteText) => {
+      const out: string[] = [];
+      const record = (t: Tag) => {
+        out.push(`${t.close ? '/' : ''}${t.name}${t.selfClosing ? '/' : ''}`);
+      };
+      if (typeof text === 'string') scanTags(text, 'xml', record);
+      else scanTags(text, 'xml', record);
+      return out;
+    };
+    expect(seen(new ByteText(bytes))).toEqual(seen(xml));
+    const ends: string[] = [];
+    scanTags(new ByteText(bytes), 'xml', (t) => {
+      if (t.close && t.name === 'item') ends.push(bytes.toString('utf8', 0, t.end).slice(-40));
+    });
+    expect(ends).toEqual([xml.slice(0, xml.indexOf('</item>') + 7).slice(-40)]);
   });
 });

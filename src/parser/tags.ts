@@ -8,6 +8,44 @@ export interface Tag {
   end: number;
 }
 
+/**
+ * What scanTags reads: a string, or the bytes of a document in an ASCII-compatible encoding (ByteText), so that a
+ * huge feed can be cut to its kept items before it is ever decoded into a string.
+ */
+export interface ScanText {
+  readonly length: number;
+  charCodeAt(index: number): number;
+  indexOf(search: string, from: number): number;
+  startsWith(search: string, at: number): boolean;
+  slice(start: number, end: number): string;
+}
+
+/** Bytes read as text for scanTags: markup characters are ASCII, so their offsets are byte offsets. Names and other
+ * slices come out as Latin-1, which is exact for ASCII and enough to compare element names. */
+export class ByteText implements ScanText {
+  constructor(readonly bytes: Buffer) {}
+  get length(): number {
+    return this.bytes.length;
+  }
+  charCodeAt(index: number): number {
+    return this.bytes[index] ?? NaN;
+  }
+  indexOf(search: string, from: number): number {
+    return search.length === 1 ? this.bytes.indexOf(search.charCodeAt(0), from) : this.bytes.indexOf(search, from, 'latin1');
+  }
+  startsWith(search: string, at: number): boolean {
+    for (let i = 0; i < search.length; i++) if (this.bytes[at + i] !== search.charCodeAt(i)) return false;
+    return true;
+  }
+  slice(start: number, end: number): string {
+    // Element names are short: building them here is cheaper than a call into Buffer's decoder for each tag.
+    if (end - start > 32) return this.bytes.toString('latin1', start, end);
+    let name = '';
+    for (let i = start; i < end; i++) name += String.fromCharCode(this.bytes[i]!);
+    return name;
+  }
+}
+
 // HTML elements whose content is not markup: scanTags jumps to their end tag.
 const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript']);
 
@@ -15,7 +53,7 @@ const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
 const isNameChar = (c: number) => isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 58;
 
 /** Index of the ">" ending a tag whose attributes start at `from` (quoted values may hold ">"), or -1. */
-function tagEnd(text: string, from: number): number {
+function tagEnd(text: ScanText, from: number): number {
   for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 62 /* > */) return i;
@@ -33,8 +71,12 @@ function tagEnd(text: string, from: number): number {
  * processing instructions and declarations are skipped; in HTML the content of raw-text elements (script, style…) is
  * skipped up to their end tag, which is visited. A tag whose closing ">" never comes ends the scan. `visit` returns
  * false to stop early. It is a tokenizer, not a parser: it checks nothing, and reads ill-formed markup however it falls.
+ * HTML is scanned as a string only (its raw-text elements are found with a regular expression).
  */
-export function scanTags(text: string, mode: 'html' | 'xml', visit: (tag: Tag) => boolean | void): void {
+export function scanTags(text: string, mode: 'html', visit: (tag: Tag) => boolean | void): void;
+export function scanTags(text: ScanText, mode: 'xml', visit: (tag: Tag) => boolean | void): void;
+export function scanTags(text: string, mode: 'html' | 'xml', visit: (tag: Tag) => boolean | void): void;
+export function scanTags(text: ScanText, mode: 'html' | 'xml', visit: (tag: Tag) => boolean | void): void {
   const html = mode === 'html';
   const tag: Tag = { name: '', close: false, selfClosing: false, start: 0, end: 0 };
   const emit = (name: string, close: boolean, selfClosing: boolean, start: number, end: number) => {
@@ -77,7 +119,7 @@ export function scanTags(text: string, mode: 'html' | 'xml', visit: (tag: Tag) =
     if (RAW_TEXT.has(lower)) {
       const endTag = new RegExp(`</${lower}[\\s/>]`, 'gi');
       endTag.lastIndex = i;
-      const found = endTag.exec(text);
+      const found = endTag.exec(text as string);
       if (!found) return;
       const closeEnd = text.indexOf('>', found.index);
       if (closeEnd < 0) return;

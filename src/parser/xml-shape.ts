@@ -1,4 +1,4 @@
-import { scanTags } from './tags.js';
+import { scanTags, type ScanText } from './tags.js';
 
 export const localName = (name: string) => name.slice(name.indexOf(':') + 1);
 
@@ -13,7 +13,7 @@ export interface XmlShape {
 
 /** A linear first look at an XML document, cheap enough to run on every feed before a parser builds anything.
  * (Depth is exact for well-formed XML; items counts item/entry elements at any depth.) */
-export function xmlShape(xml: string): XmlShape {
+export function xmlShape(xml: ScanText): XmlShape {
   let root: string | undefined;
   let items = 0;
   let depth = 0;

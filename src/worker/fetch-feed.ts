@@ -3,7 +3,7 @@ import { FetchError } from '../fetcher/errors.js';
 import { fetchUrl, type FetchResult } from '../fetcher/http.js';
 import { decodeBody } from '../parser/decode.js';
 import { discoverFeedLinks } from '../parser/discover.js';
-import { parseFeed } from '../parser/parse.js';
+import { parseFeedBody } from '../parser/parse.js';
 import { scrapeFeed } from '../parser/scrape.js';
 import { NotAFeedError, type ParsedFeed } from '../parser/types.js';
 import type { SourceRow } from '../storage/sources.js';
@@ -34,11 +34,10 @@ export async function fetchFeed(source: EffectiveSource, row: SourceRow, lookup?
     accept: source.scrape ? HTML_ACCEPT : undefined,
   });
   if (response.notModified) return { notModified: true, response };
-  const text = takeText(response);
   const limits = { maxItems: source.maxItems };
-  if (source.scrape) return { notModified: false, response, feed: scrapeFeed(text, source.scrape, limits), movedTo: response.permanentUrl };
+  if (source.scrape) return { notModified: false, response, feed: scrapeFeed(takeText(response), source.scrape, limits), movedTo: response.permanentUrl };
   try {
-    const feed = await parseFeed(text, response.headers['content-type'], limits);
+    const feed = await parseFeedBody(takeBody(response), response.headers['content-type'], limits);
     return { notModified: false, response, feed, movedTo: response.permanentUrl };
   } catch (err) {
     if (!(err instanceof NotAFeedError) || err.html === undefined) throw err;
@@ -46,7 +45,7 @@ export async function fetchFeed(source: EffectiveSource, row: SourceRow, lookup?
     if (!link) throw new NotAFeedError('got an HTML page that advertises no feed (<link rel="alternate">)');
     const feedResponse = await fetchUrl(link, options);
     if (feedResponse.notModified) throw new FetchError(`discovered feed ${link} answered 304 to an unconditional request`);
-    const feed = await parseFeed(takeText(feedResponse), feedResponse.headers['content-type'], limits)
+    const feed = await parseFeedBody(takeBody(feedResponse), feedResponse.headers['content-type'], limits)
       .catch((inner: Error) => {
         throw new NotAFeedError(`discovered feed ${link}: ${inner.message}`);
       });
@@ -54,9 +53,11 @@ export async function fetchFeed(source: EffectiveSource, row: SourceRow, lookup?
   }
 }
 
-/** The body decoded, and dropped from the response: the bytes need not live as long as the refresh (30 MB for a long feed). */
-function takeText(response: FetchResult): string {
-  const text = decodeBody(response.body, response.headers['content-type']);
+/** The body, dropped from the response: the bytes need not live as long as the refresh (30 MB for a long feed). */
+function takeBody(response: FetchResult): Buffer {
+  const { body } = response;
   response.body = Buffer.alloc(0);
-  return text;
+  return body;
 }
+
+const takeText = (response: FetchResult): string => decodeBody(takeBody(response), response.headers['content-type']);
