@@ -43,8 +43,10 @@ export interface StoryView {
   enclosures: Enclosure[];
   outlets: Outlet[];
   topics: string[];
-  /** What happened after the first report (outlets joining, headline changes), newest first. */
+  /** What happened after the first report (outlets joining, headline changes), newest first, at most TIMELINE_LENGTH. */
   timeline: StoryEvent[];
+  /** Older events left out of `timeline`. */
+  earlierEvents: number;
 }
 
 export async function queryStories(db: Db, query: StoryQuery): Promise<StoryView[]> {
@@ -96,7 +98,7 @@ export async function storyViews(db: Db, rows: readonly (typeof stories.$inferSe
     for (const m of own) if (!outlets.has(m.sourceId)) outlets.set(m.sourceId, {
       sourceId: m.sourceId, name: m.sourceName, url: m.url, feedUrl: m.feedUrl, siteUrl: m.siteUrl,
     });
-    const timeline = events.get(story.id) ?? [];
+    const { events: timeline, earlier } = events.get(story.id) ?? { events: [], earlier: 0 };
     const lastEvent = timeline[0]?.at;
     return {
       id: story.id,
@@ -114,6 +116,7 @@ export async function storyViews(db: Db, rows: readonly (typeof stories.$inferSe
       outlets: [...outlets.values()],
       topics: topicRows.filter((t) => t.storyId === story.id).map((t) => t.topicId),
       timeline,
+      earlierEvents: earlier,
     };
   });
 }

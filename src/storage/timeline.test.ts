@@ -55,4 +55,15 @@ describe.each(testDatabases())('story timeline on $name', (testDb) => {
     expect((await story()).timeline).toHaveLength(2);
     expect(await database.db.$count(stories)).toBe(1);
   });
+
+  it('keeps the newest 20 events of a headline that keeps changing, and counts the rest', async () => {
+    for (let i = 1; i <= 20; i++) {
+      await store('a', [item('a1', { ...original(airDefence), title: `${airDefence.title} (take ${i})` }, '2026-11-05T09:00:00Z')]);
+    }
+    const { timeline, earlierEvents } = await story();
+    expect(timeline).toHaveLength(20);
+    expect(earlierEvents).toBe(2);
+    expect(timeline[0]).toMatchObject({ kind: 'title', newTitle: `${airDefence.title} (take 20)` });
+    expect(timeline.at(-1)).toMatchObject({ kind: 'title', newTitle: `${airDefence.title} (take 1)` });
+  });
 });

@@ -1,6 +1,6 @@
-import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { bigintArray } from '../db/arrays.js';
-import { sources, storyEvents } from '../db/schema.js';
+import { queryRows } from '../db/rows.js';
 import type { DbOrTx } from '../dedup/find-story.js';
 
 /** One change to a story after its first report, newest first in a story's timeline. */
@@ -38,23 +38,39 @@ export async function recordTitleChange(tx: DbOrTx, sourceId: string, articleId:
     where a.id = ${articleId} and s.title is distinct from ${title}`);
 }
 
-/** The events of these stories, newest first, by story. */
-export async function loadStoryEvents(db: DbOrTx, storyIds: readonly number[]): Promise<Map<number, StoryEvent[]>> {
-  const byStory = new Map<number, StoryEvent[]>();
+/** Events shown per story: a source that keeps rewriting its headline must not grow its entry without bound. */
+export const TIMELINE_LENGTH = 20;
+
+export interface StoryTimeline {
+  /** The newest TIMELINE_LENGTH events, newest first. */
+  events: StoryEvent[];
+  /** How many older ones are left out. */
+  earlier: number;
+}
+
+/** The timelines of these stories, by story. */
+export async function loadStoryEvents(db: DbOrTx, storyIds: readonly number[]): Promise<Map<number, StoryTimeline>> {
+  const byStory = new Map<number, StoryTimeline>();
   if (storyIds.length === 0) return byStory;
-  const rows = await db
-    .select({
-      storyId: storyEvents.storyId, at: storyEvents.at, kind: storyEvents.kind, sourceId: storyEvents.sourceId,
-      sourceName: sql<string>`coalesce(${sources.name}, ${sources.feedTitle}, ${storyEvents.sourceId})`,
-      oldTitle: storyEvents.oldTitle, newTitle: storyEvents.newTitle,
-    })
-    .from(storyEvents).leftJoin(sources, eq(sources.id, storyEvents.sourceId))
-    .where(inArray(storyEvents.storyId, [...storyIds]))
-    .orderBy(asc(storyEvents.storyId), desc(storyEvents.at), desc(storyEvents.id));
-  for (const { storyId, ...event } of rows) {
-    const list = byStory.get(storyId) ?? [];
-    list.push(event);
-    byStory.set(storyId, list);
+  const rows = await queryRows<{
+    story_id: number | string; at: Date | string; kind: StoryEvent['kind']; source_id: string; source_name: string;
+    old_title: string | null; new_title: string | null; total: number | string;
+  }>(db, sql`
+    select e.story_id, e.at, e.kind, e.source_id, coalesce(src.name, src.feed_title, e.source_id) as source_name,
+      e.old_title, e.new_title, e.total
+    from (select *, row_number() over w as n, count(*) over (partition by story_id) as total
+          from story_events where story_id = any(${bigintArray(storyIds)}::bigint[])
+          window w as (partition by story_id order by at desc, id desc)) e
+    left join sources src on src.id = e.source_id
+    where e.n <= ${TIMELINE_LENGTH}
+    order by e.story_id, e.n`);
+  for (const row of rows) {
+    const storyId = Number(row.story_id);
+    const timeline = byStory.get(storyId) ?? { events: [], earlier: Number(row.total) - Math.min(Number(row.total), TIMELINE_LENGTH) };
+    timeline.events.push({
+      at: new Date(row.at), kind: row.kind, sourceId: row.source_id, sourceName: row.source_name, oldTitle: row.old_title, newTitle: row.new_title,
+    });
+    byStory.set(storyId, timeline);
   }
   return byStory;
 }

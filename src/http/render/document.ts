@@ -122,7 +122,12 @@ function timelineOf(story: StoryView, lead: EntryOutlet | undefined): TimelineIt
       text: `Headline changed by ${event.sourceName}: “${event.oldTitle ?? ''}” → “${event.newTitle ?? ''}”` }
     : { at: writableDate(event.at), kind: 'outlet', outlet: event.sourceName, text: `Also reported by ${event.sourceName}` }));
   const first = lead?.name ?? 'the first outlet';
-  return [...items, { at: writableDate(story.publishedAt), kind: 'first', outlet: first, text: `First reported by ${first}` }];
+  const earlier = story.earlierEvents > 0
+    ? [`${story.earlierEvents} earlier change${story.earlierEvents === 1 ? '' : 's'} not shown`] : [];
+  return [
+    ...items,
+    { at: writableDate(story.publishedAt), kind: 'first', outlet: first, text: [...earlier, `First reported by ${first}`].join('; ') },
+  ];
 }
 
 /**
