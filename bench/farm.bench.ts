@@ -13,7 +13,7 @@ import { parseFeed } from '../src/parser/parse.js';
 import { syncSources } from '../src/storage/sources.js';
 import { syncTopics } from '../src/storage/topics.js';
 import { createContext, effectiveSource } from '../src/worker/context.js';
-import { Limiter } from '../src/worker/limiter.js';
+import { Limiter } from '../src/util/limiter.js';
 import { runPass, type PassResult } from '../src/worker/pass.js';
 import { benchDatabase, machine } from './lib/database.js';
 import { startFarm } from './lib/farm.js';

@@ -1,7 +1,8 @@
 import { bootstrap } from '../bootstrap.js';
 import { silentLogger } from '../log.js';
 import { listSources, sourceStatus } from '../storage/sources.js';
-import { formatTable, shortTime } from './table.js';
+import { shortTime } from '../util/time.js';
+import { formatTable } from './table.js';
 
 export async function sourcesCommand(): Promise<number> {
   const ctx = await bootstrap(silentLogger());

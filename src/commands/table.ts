@@ -4,5 +4,3 @@ export function formatTable(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
-
-export const shortTime = (date: Date | null) => (date ? date.toISOString().replace('T', ' ').slice(0, 16) : '-');

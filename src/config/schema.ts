@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { DEFAULT_MAX_ITEMS } from '../parser/types.js';
+import { DEFAULT_MAX_ITEMS } from '../types/feed.js';
 import { parseBytes, parseDuration } from './units.js';
+import { httpUrlOf } from '../util/url.js';
 
 const slug = z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+ (lower-case letters, digits, dashes)');
 
@@ -36,14 +37,7 @@ const byteSize = z.union([z.string(), z.number()]).transform((value, ctx) => {
 const maxItems = z.int().min(1).max(1_000_000)
   .describe('items kept from one fetch: the newest, by date where items have one (the rest are left out, and the source says so)');
 
-const httpUrl = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}, 'must be an absolute http(s) URL');
+const httpUrl = z.string().refine((value) => httpUrlOf(value) !== undefined, 'must be an absolute http(s) URL');
 
 /** Where the service is reached: scheme, host and an optional path prefix, nothing else; no trailing slash. */
 const baseUrl = httpUrl

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint, bigserial, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { Enclosure } from '../types/feed.js';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -63,7 +64,7 @@ export const stories = pgTable('stories', {
   index('stories_coverage_idx').on(t.articleCount, t.updatedAt, t.id),
 ]);
 
-export type Enclosure = { url: string; type?: string; length?: number };
+export type { Enclosure };
 
 /** One item of one source, normalized. */
 export const articles = pgTable('articles', {

@@ -1,4 +1,4 @@
-import { foldText } from '../topics/match.js';
+import { foldText } from '../util/text.js';
 
 /** Words of a text, accent- and case-folded, punctuation dropped. */
 export function words(text: string): string[] {

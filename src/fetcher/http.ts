@@ -5,6 +5,7 @@ import zlib from 'node:zlib';
 import { assertPublicHost, publicOnlyLookup } from './address-guard.js';
 import { ByteSink } from './byte-sink.js';
 import { FetchError } from './errors.js';
+import { isHttpUrl } from '../util/url.js';
 
 export interface FetchOptions {
   /** The whole exchange, redirects included: a server that stalls or drips bytes is cut off here. */
@@ -87,7 +88,7 @@ interface RawResponse {
 }
 
 function requestOnce(url: URL, options: FetchOptions, deadline: number): Promise<RawResponse> {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+  if (!isHttpUrl(url)) {
     return Promise.reject(new FetchError(`unsupported URL scheme ${url.protocol}`));
   }
   const trusted = options.allowPrivateNetwork || url.host === options.trustedHost;

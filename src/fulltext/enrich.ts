@@ -7,7 +7,8 @@ import { storyTextOf } from '../processor/boilerplate.js';
 import { contentHashOf } from '../processor/hash.js';
 import type { NormalizedArticle } from '../processor/normalize.js';
 import { sanitizeWithTree } from '../processor/sanitize.js';
-import { Limiter } from '../worker/limiter.js';
+import { Limiter } from '../util/limiter.js';
+import { recordFullTextError } from '../metrics/record.js';
 import { extractMainContent } from './extract.js';
 
 export interface FullTextSource {
@@ -52,6 +53,8 @@ export async function withFullText(
       if (text.length <= item.text.length) return item;
       return { ...item, contentHtml: content.html, text, contentHash: contentHashOf(item.title, text) };
     } catch (err) {
+      // Not fatal (the feed's own content is kept) but never silent: counted here, logged by the caller.
+      recordFullTextError(source.id);
       options.onError?.(item.url!, err as Error);
       return item;
     }

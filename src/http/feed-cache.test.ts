@@ -59,12 +59,17 @@ describe('feed cache', () => {
   it('renders once for concurrent requests of the same feed', async () => {
     const cache = cacheOf(10_000);
     let renders = 0;
+    let finish = () => {};
+    const gate = new Promise<void>((resolve) => { finish = resolve; });
     const render = async () => {
       renders++;
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await gate;
       return 'body';
     };
-    const results = await Promise.all(Array.from({ length: 5 }, () => cache.getOrRender('k', 1, 'text/plain', render)));
+    // All five ask while the first render is still held open.
+    const pending = Array.from({ length: 5 }, () => cache.getOrRender('k', 1, 'text/plain', render));
+    finish();
+    const results = await Promise.all(pending);
     expect(renders).toBe(1);
     expect(new Set(results.map((r) => r.etag)).size).toBe(1);
     await cache.getOrRender('k', 2, 'text/plain', render);

@@ -1,8 +1,11 @@
-import type { SourceRow } from '../storage/sources.js';
-import type { RefreshOutcome } from '../worker/refresh-source.js';
 import { metrics } from './registry.js';
 
-export function recordFetch(sourceId: string, outcome: RefreshOutcome): void {
+/** What a refresh reports that metrics count (the worker's RefreshOutcome has it, and more). */
+export type FetchOutcome =
+  | { ok: true; notModified: boolean; durationMs: number; stored: { added: number; updated: number; merged: number } }
+  | { ok: false; durationMs: number };
+
+export function recordFetch(sourceId: string, outcome: FetchOutcome): void {
   const label = !outcome.ok ? 'error' : outcome.notModified ? 'not_modified' : 'ok';
   metrics.fetches.inc({ source: sourceId, outcome: label });
   metrics.fetchDuration.observe({ outcome: label }, outcome.durationMs / 1000);
@@ -14,7 +17,12 @@ export function recordFetch(sourceId: string, outcome: RefreshOutcome): void {
 }
 
 /** How late each claimed source was against its due time: the scheduler keeping up shows as lag near zero. */
-export function recordClaimLag(rows: readonly Pick<SourceRow, 'nextFetchAt'>[]): void {
+export function recordClaimLag(rows: readonly { nextFetchAt: Date }[]): void {
   const now = Date.now();
   for (const row of rows) metrics.schedulerLag.observe(Math.max(0, (now - row.nextFetchAt.getTime()) / 1000));
+}
+
+/** An article page that full-text extraction could not fetch or read (the item keeps the feed's own content). */
+export function recordFullTextError(sourceId: string): void {
+  metrics.fullTextErrors.inc({ source: sourceId });
 }

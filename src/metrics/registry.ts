@@ -16,6 +16,7 @@ export function createMetrics() {
     schedulerOverdue: new Gauge({ name: 'tributary_scheduler_overdue_seconds', help: 'How long the longest-waiting due source has been waiting', registers: [registry] }),
     dbPoolMax: new Gauge({ name: 'tributary_db_pool_max', help: 'Database connections this process may open', registers: [registry] }),
     dbConnections: new Gauge({ name: 'tributary_db_connections', help: 'Database connections this process holds, by state (active, idle)', labelNames: ['state'], registers: [registry] }),
+    fullTextErrors: new Counter({ name: 'tributary_fulltext_errors_total', help: 'Article pages full-text extraction could not fetch or read, by source (the feed content is kept)', labelNames: ['source'], registers: [registry] }),
     articlesPruned: new Counter({ name: 'tributary_articles_pruned_total', help: 'Articles deleted by retention', registers: [registry] }),
     httpRequests: new Counter({ name: 'tributary_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] }),
   };

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import { escapeXml } from '../http/render/escape.js';
+import { escapeXml } from '../util/escape.js';
 import { resolveUrl } from '../processor/url.js';
 
 export interface OpmlSource {

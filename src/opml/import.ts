@@ -1,6 +1,8 @@
 import * as cheerio from 'cheerio';
 import { isMap, isSeq, parseDocument, YAMLSeq } from 'yaml';
 import { collapse } from '../processor/text.js';
+import { foldText } from '../util/text.js';
+import { httpUrlOf } from '../util/url.js';
 
 export interface OpmlEntry {
   title: string;
@@ -18,7 +20,7 @@ export function parseOpml(xml: string): OpmlEntry[] {
   $('outline[xmlUrl], outline[xmlurl]').each((_, el) => {
     const node = $(el);
     const xmlUrl = (node.attr('xmlUrl') ?? node.attr('xmlurl') ?? '').trim();
-    if (!/^https?:\/\//i.test(xmlUrl)) return;
+    if (!httpUrlOf(xmlUrl)) return;
     const folders = node.parents('outline').toArray().reverse().map((p) => $(p).attr('text') ?? $(p).attr('title') ?? '');
     const categories = (node.attr('category') ?? '').split(',').flatMap((c) => c.split('/'));
     const tags = [...new Set([...folders, ...categories].map(tagOf).filter(Boolean))];
@@ -29,7 +31,7 @@ export function parseOpml(xml: string): OpmlEntry[] {
 }
 
 const slugify = (text: string) =>
-  text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'source';
+  foldText(text).replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'source';
 
 /**
  * Adds OPML entries to the YAML text as new sources (ids slugified from titles, made unique), skipping feeds whose

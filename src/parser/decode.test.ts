@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeBody } from './decode.js';
+import { charsetFromContentType, decodeBody } from './decode.js';
 
 const feed = (title: string, declaration = '<?xml version="1.0"?>') =>
   `${declaration}<rss version="2.0"><channel><title>${title}</title><item><title>${title}</title></item></channel></rss>`;
@@ -30,5 +30,40 @@ describe('decodeBody', () => {
     const bytes = Buffer.from(`${feed('Broken @@ bytes', '<?xml version="1.0" encoding="utf-8"?>')}`.replace('@@', '\u00e7'), 'latin1');
     expect(decodeBody(bytes)).toContain('Broken \uFFFD bytes');
     expect(decodeBody(Buffer.from(feed('caf\u00e9'), 'latin1'), 'application/rss+xml; charset=utf-8')).toContain('caf\uFFFD');
+  });
+});
+
+describe('decodeBody: where the charset comes from', () => {
+  const latin = (text: string) => Buffer.from(text, 'latin1');
+
+  it('strips a UTF-8 BOM and reads UTF-16 big-endian by its BOM, and without one', () => {
+    expect(decodeBody(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(feed('Grüße'))]))).toBe(feed('Grüße'));
+    expect(decodeBody(Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode(feed('Grüße'), 'utf-16be')]))).toBe(feed('Grüße'));
+    expect(decodeBody(iconv.encode(feed('Grüße'), 'utf-16le'))).toBe(feed('Grüße'));
+  });
+
+  it('takes the HTTP charset before the XML declaration, the declaration before UTF-8, and an HTML meta charset', () => {
+    const declared1251 = `<?xml version="1.0" encoding="windows-1251"?><rss><channel><title>\u00e9</title></channel></rss>`;
+    expect(decodeBody(latin(declared1251), 'text/xml; charset="ISO-8859-1"')).toContain('<title>\u00e9</title>');
+    expect(decodeBody(iconv.encode(declared1251.replace('\u00e9', 'Новости'), 'windows-1251'))).toContain('<title>Новости</title>');
+    const page = '<html><head><meta charset="windows-1252"><title>caf\u00e9 \u20ac</title></head></html>';
+    expect(decodeBody(iconv.encode(page, 'windows-1252'))).toBe(page);
+  });
+
+  it('reads bytes labelled Latin-1 that are valid UTF-8 as UTF-8 (the common mislabel)', () => {
+    expect(decodeBody(Buffer.from(feed('Grüße')), 'application/rss+xml; charset=iso-8859-1')).toBe(feed('Grüße'));
+  });
+
+  it('falls back to UTF-8 for a charset name it does not know', () => {
+    expect(decodeBody(Buffer.from(feed('Grüße')), 'text/xml; charset=x-made-up')).toBe(feed('Grüße'));
+  });
+});
+
+describe('charsetFromContentType', () => {
+  it('reads the parameter whatever its case and quoting, and is undefined without one', () => {
+    expect(charsetFromContentType('text/xml; Charset="UTF-8"')).toBe('utf-8');
+    expect(charsetFromContentType("text/xml;charset='koi8-r'; foo=bar")).toBe('koi8-r');
+    expect(charsetFromContentType('application/rss+xml')).toBeUndefined();
+    expect(charsetFromContentType(undefined)).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { loadPage } from './html-page.js';
+import { isHttpUrl } from '../util/url.js';
 
 const FEED_TYPES = /^application\/(rss|atom|feed|rdf)\+(xml|json)$|^application\/(xml|json)$|^text\/xml$/i;
 
@@ -13,7 +14,7 @@ export function discoverFeedLinks(html: string, pageUrl: string): string[] {
     if (!rel.includes('alternate') || !FEED_TYPES.test(type)) return;
     try {
       const url = new URL($(el).attr('href')!.trim(), new URL(base ?? pageUrl, pageUrl));
-      if ((url.protocol === 'http:' || url.protocol === 'https:') && !found.includes(url.href)) found.push(url.href);
+      if (isHttpUrl(url) && !found.includes(url.href)) found.push(url.href);
     } catch {
       // A malformed href is skipped; the page may list others.
     }

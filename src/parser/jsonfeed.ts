@@ -1,7 +1,7 @@
-import { escapeText } from 'entities';
 import { z } from 'zod';
 import { parseDate } from '../processor/dates.js';
 import { newestIndices } from './newest.js';
+import { escapeXml } from '../util/escape.js';
 import { NotAFeedError, type ParseOptions, type ParsedFeed, type ParsedItem } from './types.js';
 
 const str = z.string().optional().catch(undefined);
@@ -64,7 +64,7 @@ export function parseJsonFeed(text: string, options: ParseOptions): ParsedFeed {
       title: item.title,
       author: authors.map((a) => a?.name).filter(Boolean).join(', ') || undefined,
       summary: item.summary,
-      content: item.content_html ?? (item.content_text ? `<p>${escapeText(item.content_text)}</p>` : undefined),
+      content: item.content_html ?? (item.content_text ? `<p>${escapeXml(item.content_text)}</p>` : undefined),
       published: item.date_published,
       updated: item.date_modified,
       categories: item.tags ?? [],

@@ -1,6 +1,6 @@
 import { parseDate } from '../processor/dates.js';
 import { newestIndices } from './newest.js';
-import { ByteText, scanTags, type ScanText } from './tags.js';
+import { ByteText, scanTags, type ScanText } from '../util/tags.js';
 import { localName } from './xml-shape.js';
 
 const PUBLISHED = new Set(['pubDate', 'published', 'date', 'issued']);

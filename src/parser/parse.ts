@@ -2,7 +2,7 @@ import { decodeBody, isAsciiCompatible } from './decode.js';
 import { parseJsonFeed } from './jsonfeed.js';
 import { keepNewestItemBytes } from './keep-newest.js';
 import { MAX_XML_DEPTH, parseXmlFeed } from './rss.js';
-import { ByteText } from './tags.js';
+import { ByteText } from '../util/tags.js';
 import { xmlShape } from './xml-shape.js';
 import { DEFAULT_MAX_ITEMS, NotAFeedError, type ParseOptions, type ParsedFeed } from './types.js';
 

@@ -1,5 +1,5 @@
 import Parser from 'rss-parser';
-import type { Enclosure } from '../db/schema.js';
+import type { Enclosure } from '../types/feed.js';
 import { plainText } from '../processor/text.js';
 import { keepNewestItems } from './keep-newest.js';
 import { NotAFeedError, type FeedFormat, type ParseOptions, type ParsedFeed, type ParsedItem } from './types.js';

@@ -1,4 +1,4 @@
-import { scanTags } from './tags.js';
+import { scanTags } from '../util/tags.js';
 import { localName } from './xml-shape.js';
 
 export interface XhtmlTitles {

@@ -1,4 +1,4 @@
-import { scanTags, type ScanText } from './tags.js';
+import { scanTags, type ScanText } from '../util/tags.js';
 
 export const localName = (name: string) => name.slice(name.indexOf(':') + 1);
 

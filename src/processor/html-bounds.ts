@@ -1,5 +1,5 @@
-import { escapeText } from 'entities';
-import { scanTags } from '../parser/tags.js';
+import { escapeXml } from '../util/escape.js';
+import { scanTags } from '../util/tags.js';
 import { LIMITS } from './limits.js';
 import { htmlToText } from './text.js';
 
@@ -37,7 +37,7 @@ export function nestedDeeperThan(html: string, limit: number): boolean {
 
 /** HTML too deep to parse, made into paragraphs of its text. */
 export function textOnlyHtml(html: string): string {
-  return htmlToText(html).split('\n').map((line) => line.trim()).filter(Boolean).map((line) => `<p>${escapeText(line)}</p>`).join('');
+  return htmlToText(html).split('\n').map((line) => line.trim()).filter(Boolean).map((line) => `<p>${escapeXml(line)}</p>`).join('');
 }
 
 /** `html` cut to at most `max` characters, before the last tag that would be split when one is near. */

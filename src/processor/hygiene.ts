@@ -1,12 +1,5 @@
-// Characters XML 1.0 forbids (C0 controls but tab, newline and carriage return; U+FFFE/U+FFFF) and unpaired
-// surrogates: Postgres refuses NUL, every XML output would be ill-formed, and none of them is text a reader needs.
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** The text without the characters XML forbids. */
-export function stripForbidden(text: string): string {
-  return text.replace(FORBIDDEN, '');
-}
+// Defined with the escaping helper it serves; re-exported for the ingest code that imports it from here.
+export { stripForbidden } from '../util/escape.js';
 
 /** `text` cut to at most `max` characters, on a word boundary when one is near, never inside a surrogate pair. */
 export function truncate(text: string, max: number): string {

@@ -1,4 +1,4 @@
-import type { ParsedItem } from '../parser/types.js';
+import type { ParsedItem } from '../types/feed.js';
 import type { CutKind } from './cuts.js';
 import { stripForbidden, truncate } from './hygiene.js';
 import { LIMITS, TEXT_INPUT_CHARS } from './limits.js';

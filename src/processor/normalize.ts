@@ -1,5 +1,4 @@
-import type { Enclosure } from '../db/schema.js';
-import type { ParsedFeed, ParsedItem } from '../parser/types.js';
+import type { Enclosure, ParsedFeed, ParsedItem } from '../types/feed.js';
 import { storyTextOf } from './boilerplate.js';
 import { countCuts, describeCuts, type CutKind, type Cuts } from './cuts.js';
 import { effectiveDate, parseDate } from './dates.js';

@@ -1,5 +1,5 @@
 import { decodeHTML } from 'entities';
-import { scanTags } from '../parser/tags.js';
+import { scanTags } from '../util/tags.js';
 
 // Elements whose content is not text a reader sees.
 const HIDDEN = new Set(['script', 'style', 'noscript', 'template']);

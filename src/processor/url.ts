@@ -1,3 +1,5 @@
+import { isHttpUrl } from '../util/url.js';
+
 const TRACKING_PARAMS = /^(utm_[a-z_]+|fbclid|gclid|dclid|gclsrc|msclkid|mc_cid|mc_eid|yclid|igshid|_hsenc|_hsmi|mkt_tok|oly_anon_id|oly_enc_id|rb_clickid|s_cid|vero_conv|vero_id|wickedid|__twitter_impression|ref_src|cmpid|ncid|ito|at_medium|at_campaign|at_custom\d)$/i;
 
 /** Resolves a possibly relative link against the first base that is an absolute URL. */
@@ -5,13 +7,13 @@ export function resolveUrl(link: string | undefined, ...bases: (string | undefin
   const value = link?.trim();
   if (!value) return undefined;
   for (const base of [undefined, ...bases]) {
+    let url: URL;
     try {
-      const url = base === undefined ? new URL(value) : new URL(value, base);
-      if (url.protocol === 'http:' || url.protocol === 'https:') return url.href;
-      return undefined;
+      url = base === undefined ? new URL(value) : new URL(value, base);
     } catch {
-      // try the next base
+      continue; // try the next base
     }
+    return isHttpUrl(url) ? url.href : undefined;
   }
   return undefined;
 }
@@ -25,7 +27,7 @@ export function canonicalUrl(link: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (!isHttpUrl(url)) return undefined;
   url.hash = '';
   const kept = [...url.searchParams].filter(([key]) => !TRACKING_PARAMS.test(key));
   kept.sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : x > y ? 1 : 0) : a < b ? -1 : 1));

@@ -1,9 +1,5 @@
 import type { TopicConfig } from '../config/schema.js';
-
-/** Lower-case, accents stripped: "Défense" and "defense" compare equal. */
-export function foldText(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
-}
+import { foldText } from '../util/text.js';
 
 const WORD = '[\\p{L}\\p{N}]';
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

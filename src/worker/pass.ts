@@ -125,6 +125,7 @@ async function refreshClaimed(ctx: AppContext, row: SourceRow, options: PassOpti
   try {
     outcome = await refreshSource(ctx.database.db, source, row, ctx.topics, {
       lookup: options.lookup, signal: options.abort, deadlineMs: refreshDeadlineMs(ctx),
+      onFullTextError: (url, err) => ctx.log.warn({ source: row.id, url, err: err.message }, 'full text not fetched: keeping the feed content'),
       onRecordError: (err) => ctx.log.error({ source: row.id, err: databaseErrorMessage(err) }, 'could not record the failure; the source is retried when its lease ends'),
     });
   } catch (err) {

@@ -38,6 +38,8 @@ export interface RefreshOptions {
   deadlineMs?: number;
   /** Told when even recording a failure failed (the database), so that it is logged somewhere. */
   onRecordError?: (error: unknown) => void;
+  /** Told of each article page full-text extraction could not fetch or read. */
+  onFullTextError?: FullTextOptions['onError'];
 }
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
@@ -61,7 +63,7 @@ export async function refreshSource(
       const normalized = normalizeParsedFeed(fetched.feed, { feedUrl: response.url, now: attemptAt });
       let { items } = normalized;
       stage = 'fetching full text';
-      if (source.fullText) items = await withFullText(db, source, items, { lookup: options.lookup, signal });
+      if (source.fullText) items = await withFullText(db, source, items, { lookup: options.lookup, signal, onError: options.onFullTextError });
       signal.throwIfAborted();
       stage = 'storing';
       const stored = await storeArticles(db, { id: source.id, tags: source.tags }, items, topics);

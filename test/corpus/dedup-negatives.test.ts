@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprint, sameStory } from '../../src/dedup/same-story.js';
 import { decodeBody } from '../../src/parser/decode.js';
 import { parseFeed } from '../../src/parser/parse.js';
-import { foldText } from '../../src/topics/match.js';
+import { foldText } from '../../src/util/text.js';
 import { normalizeFeed } from '../../src/processor/normalize.js';
 import { corpusFiles, missingCorpus } from './corpus.js';
 

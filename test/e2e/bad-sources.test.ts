@@ -106,9 +106,8 @@ describe.each(testDatabases())('bad sources on $name', (testDb) => {
   it('a server that stalls after the headers, or drips a byte a second, is cut off at the timeout', () => {
     for (const id of ['stall', 'drip']) {
       const row = failed(id);
+      // The 2 s source timeout ended it, not the 20 s default: the message names the limit that fired.
       expect(row.lastError).toMatch(/timed out after 2000 ms/);
-      // Well under the 20 s default: the 2 s source timeout ended it (recording waits its turn behind other stores).
-      expect(row.lastDurationMs).toBeLessThan(15_000);
     }
   });
 
@@ -119,13 +118,10 @@ describe.each(testDatabases())('bad sources on $name', (testDb) => {
     expect(failed('bomb').lastError).toMatch(/more than 10485760 bytes after decompression/);
   });
 
-  it('an entity bomb is never expanded', async () => {
-    const outcome = first.get('laughs');
-    if (outcome?.ok) {
-      for (const title of await titlesOf('laughs')) expect(title.length).toBeLessThan(200);
-    } else {
-      expect(rows.get('laughs')!.articleCount).toBe(0);
-    }
+  it('an entity bomb is never expanded: the document is refused as malformed', async () => {
+    // Declared entities are not expanded, so the first use of one is an unknown entity and the feed is not well-formed.
+    expect(failed('laughs').lastError).toMatch(/not a well-formed feed/);
+    expect(await titlesOf('laughs')).toEqual([]);
   });
 
   it('truncated XML and an empty 200 store nothing', () => {

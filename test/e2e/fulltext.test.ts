@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { articles } from '../../src/db/schema.js';
 import { guardedLookup } from '../../src/fetcher/address-guard.js';
+import { metrics } from '../../src/metrics/registry.js';
+import pino from 'pino';
 import { runPass } from '../../src/worker/pass.js';
 import type { AppContext } from '../../src/worker/context.js';
 import { contextFromYaml } from '../helpers/context.js';
@@ -32,6 +34,10 @@ describe.each(testDatabases())('full text and SSRF protection on $name', (testDb
   let database: Database;
   let ctx: AppContext;
   let port: string;
+  const logged: Record<string, unknown>[] = [];
+  let errorsCounted = 0;
+  const fullTextErrors = async () =>
+    (await metrics.fullTextErrors.get()).values.find((v) => v.labels.source === 'untrusted')?.value ?? 0;
 
   beforeAll(async () => {
     server = await startFixtureServer();
@@ -63,7 +69,10 @@ sources:
   - { id: untrusted, url: "${server.url}/untrusted.xml", fullText: true }
   - { id: trusted, url: "${server.url}/trusted.xml", fullText: true, allowPrivateNetwork: true, selector: "div.content" }
 `, database);
+    ctx.log = pino({ level: 'info' }, { write: (line: string) => { logged.push(JSON.parse(line) as Record<string, unknown>); } });
+    const before = await fullTextErrors();
     await runPass(ctx, { force: true, lookup });
+    errorsCounted = (await fullTextErrors()) - before;
   });
 
   afterAll(async () => {
@@ -87,6 +96,13 @@ sources:
     expect(byGuid.public!.text).toMatch(/^The public article body is fetched in full\.\nThe second paragraph/);
     expect(byGuid.public!.text).not.toMatch(/ADVERTISEMENT|Copyright|Other headline|Home/);
     expect(byGuid.public!.html).not.toMatch(/<script|<nav/);
+  });
+
+  it('logs and counts every article page it refused or could not fetch', () => {
+    const refused = logged.filter((l) => l.msg === 'full text not fetched: keeping the feed content');
+    expect(refused.map((l) => l.source)).toEqual(Array(8).fill('untrusted'));
+    expect(refused.find((l) => l.url === 'http://169.254.169.254/latest/meta-data/')?.err).toMatch(/refused to connect/);
+    expect(errorsCounted).toBe(8);
   });
 
   it('fetches private addresses for a source that allows them, using its selector', async () => {

@@ -8,6 +8,7 @@ import { rssItem } from '../fixtures/bad-sources.js';
 import { childDatabases, type ChildDatabase } from '../helpers/database.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { startTributary, type RunningTributary } from '../helpers/process.js';
+import { until } from '../helpers/until.js';
 
 const feed = (id: string, title: string) =>
   `<rss version="2.0"><channel><title>${id}</title>${rssItem(`${id}-1`, title)}</channel></rss>`;
@@ -60,15 +61,16 @@ describe.each(childDatabases())('running service on $name', (kind) => {
     const worker = start('worker', sourceList(names), { SHUTDOWN_SECONDS: '3' });
     await worker.waitForLog(isFetch('quick'));
     // Signal while the slow feeds (1 s) and the hanging ones are all in flight.
-    while (held.length < 3 || [0, 1, 2].some((i) => !feeds.hits.get(`/slow/${i}.xml`))) await new Promise((resolve) => setTimeout(resolve, 50));
+    await until('slow and hanging feeds in flight', () => (held.length === 3 && [0, 1, 2].every((i) => feeds.hits.get(`/slow/${i}.xml`)) ? true : undefined));
     const signalled = Date.now();
     worker.child.kill('SIGTERM');
     const exit = await worker.exited;
-    const took = Date.now() - signalled;
     expect(exit.code).toBe(0);
-    expect(took).toBeLessThan(3000 + 2500);
-    expect(took).toBeGreaterThanOrEqual(2900);
-    expect(worker.logs.some((l) => l.msg === 'stopped')).toBe(true);
+    // It waited for the deadline, and the deadline (not the hanging feeds, which never answer) ended the wait.
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(2900);
+    const messages = worker.logs.map((l) => l.msg);
+    expect(messages).toContain('shutdown deadline reached: fetches in flight were abandoned and will be retried');
+    expect(messages.indexOf('stopped')).toBeGreaterThan(messages.indexOf('shutdown deadline reached: fetches in flight were abandoned and will be retried'));
     for (const i of [0, 1, 2]) expect(worker.logs.some(isFetch(`slow${i}`)), `slow${i} finished before the deadline`).toBe(true);
 
     const db = await database.open();
@@ -101,13 +103,16 @@ describe.each(childDatabases())('running service on $name', (kind) => {
 
   it('a second signal exits at once', async () => {
     const worker = start('worker', sourceList(['hang:0']), { SHUTDOWN_SECONDS: '30' });
-    while (held.length < 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    await until('the hanging feed in flight', () => (held.length === 1 ? true : undefined));
     worker.child.kill('SIGTERM');
     await worker.waitForLog((l) => l.msg === 'shutting down');
-    const signalled = Date.now();
     worker.child.kill('SIGINT');
+    // Exit code 1 and no deadline: the 30 s wait for the hanging feed was cut short by the second signal.
     expect((await worker.exited).code).toBe(1);
-    expect(Date.now() - signalled).toBeLessThan(2000);
+    const messages = worker.logs.map((l) => l.msg);
+    expect(messages).toContain('second signal: exiting now');
+    expect(messages).not.toContain('shutdown deadline reached: fetches in flight were abandoned and will be retried');
+    expect(messages).not.toContain('stopped');
   }, 30_000);
 
   it('reloads the config: a bad edit keeps the last good one, a good edit adds a source fetched within a tick', async () => {
@@ -123,11 +128,10 @@ describe.each(childDatabases())('running service on $name', (kind) => {
     expect(await api()).toEqual(['quick']);
     expect((await fetch(`${base}/feeds/all.json`)).status).toBe(200);
 
-    const edited = Date.now();
     writeFileSync(join(dir, 'sources.yaml'), sourceList(['quick', 'slow:0']));
+    // The reload pokes the scheduler rather than waiting for the next tick: src/worker/scheduler.test.ts shows a poke
+    // starts a pass at once; here the new source is fetched and listed.
     await service.waitForLog(isFetch('slow0'), 15_000);
-    // Well inside one 10 s tick: the reload asks the scheduler to look at once (1 s of it is the feed's own delay).
-    expect(Date.now() - edited).toBeLessThan(5000);
     expect(await api()).toEqual(['quick', 'slow0']);
 
     // Removed from the file: kept (its articles stay until retention) but no longer polled.

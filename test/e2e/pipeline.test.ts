@@ -82,9 +82,9 @@ output: { baseUrl: "http://feeds.test", limit: 50 }
   it('a second fetch of the same feeds adds and changes nothing', async () => {
     const before = await fetchText(`${base}/feeds/all.json`);
     const results = await runPass(ctx, { force: true });
-    for (const { outcome } of results.filter((r) => r.outcome.ok)) {
-      if (outcome.ok) expect(outcome.stored).toMatchObject({ added: 0, updated: 0 });
-    }
+    const good = results.filter((r) => r.outcome.ok);
+    expect(good.map((r) => r.sourceId).sort()).toEqual(['deepspace', 'grid', 'launchlog', 'wire']);
+    for (const { outcome } of good) expect(outcome).toMatchObject({ ok: true, stored: { added: 0, updated: 0 } });
     expect(await fetchText(`${base}/feeds/all.json`)).toBe(before);
   });
 

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rssItem } from '../fixtures/bad-sources.js';
@@ -9,6 +8,7 @@ import { freshPostgresUrl } from '../helpers/database.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { startTributary, type RunningTributary } from '../helpers/process.js';
 import { missingPostgres } from '../helpers/requirements.js';
+import { until } from '../helpers/until.js';
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 
@@ -59,13 +59,18 @@ describe.skipIf(missingPostgres('the scale-out test (three worker processes)'))(
   it('fetches every source exactly once per interval, spread over the workers', async () => {
     const times = await start(30, 200, {});
     // Polls at start (spread over a few seconds), then one interval (1 min ± 10 %) later; the third is ≥ 108 s out.
-    await sleep(80_000);
+    await until('every source polled twice', () => (Array.from({ length: 30 }, (_, i) => times.get(`s${i}`)?.length ?? 0)
+      .every((n) => n >= 2) ? true : undefined), 100_000);
     for (let i = 0; i < 30; i++) {
       const hits = times.get(`s${i}`) ?? [];
       expect(hits, `s${i}`).toHaveLength(2);
       expect(hits[1]! - hits[0]!, `s${i} waited its interval`).toBeGreaterThanOrEqual(53_000);
     }
-    const all = workers.flatMap(fetchedBy);
+    // The second round's requests are in; their stores and log lines follow.
+    const all = await until('60 fetches logged', () => {
+      const logged = workers.flatMap(fetchedBy);
+      return logged.length >= 60 ? logged : undefined;
+    });
     expect(all).toHaveLength(60);
     expect(workers.filter((w) => fetchedBy(w).length > 0).length).toBeGreaterThanOrEqual(2);
 
@@ -88,27 +93,23 @@ describe.skipIf(missingPostgres('the scale-out test (three worker processes)'))(
     const sql = postgres(database.url, { max: 1, onnotice: () => {} });
     try {
       // Wait until some worker holds leases, then kill it without a chance to give them back.
-      let victim: RunningTributary | undefined;
-      let leases: { id: string; lease_owner: string; lease_until: Date }[] = [];
-      for (let tries = 0; !victim && tries < 100; tries++) {
-        await sleep(100);
-        const owners = await sql<typeof leases>`select id, lease_owner, lease_until from sources where lease_until > now()`;
-        victim = workers.find((w) => owners.some((o) => o.lease_owner.startsWith(`${w.child.pid}-`)));
-        leases = owners.filter((o) => victim && o.lease_owner.startsWith(`${victim.child.pid}-`));
-      }
+      type Lease = { id: string; lease_owner: string; lease_until: Date };
+      const { victim, leases } = await until('a worker holding leases', async () => {
+        const owners = await sql<Lease[]>`select id, lease_owner, lease_until from sources where lease_until > now()`;
+        const holder = workers.find((w) => owners.some((o) => o.lease_owner.startsWith(`${w.child.pid}-`)));
+        return holder ? { victim: holder, leases: owners.filter((o) => o.lease_owner.startsWith(`${holder.child.pid}-`)) } : undefined;
+      }, 10_000);
       const leased = leases.map((l) => l.id);
       expect(leased.length).toBeGreaterThan(0);
-      if (!victim) throw new Error('no worker took a lease');
       victim.child.kill('SIGKILL');
       const killedAt = Date.now();
       await victim.exited;
 
       // Everything is fetched by the survivors: the victim's sources once their 5 s lease has run out.
-      for (let tries = 0; tries < 60; tries++) {
+      await until('every source fetched', async () => {
         const [row] = await sql<{ pending: number }[]>`select count(*)::int as pending from sources where last_success_at is null`;
-        if (row!.pending === 0) break;
-        await sleep(500);
-      }
+        return row!.pending === 0 ? true : undefined;
+      });
       const rows = await sql<{ id: string; last_success_at: Date | null; lease_owner: string | null }[]>`select id, last_success_at, lease_owner from sources`;
       expect(rows.filter((r) => r.last_success_at === null).map((r) => r.id)).toEqual([]);
       for (const { id, lease_until: until } of leases) {

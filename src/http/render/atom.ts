@@ -1,5 +1,6 @@
 import type { FeedDocument, FeedEntry } from './document.js';
 import { XML_DECLARATION, element, indent, startTag, textElement } from './xml.js';
+import { FEED_MEDIA_TYPES } from './mime.js';
 
 function author(entry: FeedEntry): string {
   // RFC 4287 §4.1.1: every entry names an author; without one from the source, the lead outlet is the author.
@@ -49,11 +50,11 @@ export function* writeAtom(doc: FeedDocument): Generator<string> {
     doc.description && textElement('subtitle', doc.description, { type: 'text' }),
     textElement('updated', doc.updated.toISOString()),
     textElement('generator', 'Tributary'),
-    element('link', { rel: 'self', type: 'application/atom+xml', href: doc.self.atom }),
+    element('link', { rel: 'self', type: FEED_MEDIA_TYPES.atom, href: doc.self.atom }),
     element('link', { rel: 'alternate', type: 'text/html', href: doc.homeUrl }),
-    element('link', { rel: 'alternate', type: 'application/rss+xml', href: doc.self.rss }),
-    element('link', { rel: 'alternate', type: 'application/feed+json', href: doc.self.json }),
-    doc.next && element('link', { rel: 'next', type: 'application/atom+xml', href: doc.next.atom }),
+    element('link', { rel: 'alternate', type: FEED_MEDIA_TYPES.rss, href: doc.self.rss }),
+    element('link', { rel: 'alternate', type: FEED_MEDIA_TYPES.json, href: doc.self.json }),
+    doc.next && element('link', { rel: 'next', type: FEED_MEDIA_TYPES.atom, href: doc.next.atom }),
   ].filter((line): line is string => Boolean(line));
   yield `${XML_DECLARATION}\n${startTag('feed', { xmlns: 'http://www.w3.org/2005/Atom' })}${indent(head, 1)}`;
   for (const entry of doc.entries) yield indent([entryElement(entry)], 1);

@@ -2,7 +2,7 @@ import { resolveUrl } from '../../processor/url.js';
 import { truncate } from '../../processor/hygiene.js';
 import type { StoryView } from '../../storage/stories.js';
 import type { StoryEvent } from '../../storage/timeline.js';
-import { escapeXml } from './escape.js';
+import { escapeXml } from '../../util/escape.js';
 import { mediaType } from './mime.js';
 import { parsePerson, type Person } from './person.js';
 

@@ -1,13 +1,12 @@
 import { writeAtom } from './atom.js';
 import type { FeedDocument, FeedFormat } from './document.js';
 import { writeJsonFeed } from './json.js';
+import { FEED_MEDIA_TYPES } from './mime.js';
 import { writeRss } from './rss.js';
 
-export const CONTENT_TYPES: Record<FeedFormat, string> = {
-  rss: 'application/rss+xml; charset=utf-8',
-  atom: 'application/atom+xml; charset=utf-8',
-  json: 'application/feed+json; charset=utf-8',
-};
+export const CONTENT_TYPES = Object.fromEntries(
+  Object.entries(FEED_MEDIA_TYPES).map(([format, type]) => [format, `${type}; charset=utf-8`]),
+) as Record<FeedFormat, string>;
 
 const WRITERS: Record<FeedFormat, (doc: FeedDocument) => Iterable<string>> = { rss: writeRss, atom: writeAtom, json: writeJsonFeed };
 

@@ -1,6 +1,7 @@
 import type { FeedDocument, FeedEntry } from './document.js';
-import { escapeXml } from './escape.js';
+import { escapeXml } from '../../util/escape.js';
 import { XML_DECLARATION, element, indent, startTag, textElement } from './xml.js';
+import { FEED_MEDIA_TYPES } from './mime.js';
 
 const NAMESPACES = {
   'xmlns:atom': 'http://www.w3.org/2005/Atom',
@@ -50,8 +51,8 @@ export function* writeRss(doc: FeedDocument): Generator<string> {
     textElement('lastBuildDate', doc.updated.toUTCString()),
     textElement('generator', 'Tributary'),
     textElement('docs', 'https://www.rssboard.org/rss-specification'),
-    element('atom:link', { href: doc.self.rss, rel: 'self', type: 'application/rss+xml' }),
-    doc.next && element('atom:link', { href: doc.next.rss, rel: 'next', type: 'application/rss+xml' }),
+    element('atom:link', { href: doc.self.rss, rel: 'self', type: FEED_MEDIA_TYPES.rss }),
+    doc.next && element('atom:link', { href: doc.next.rss, rel: 'next', type: FEED_MEDIA_TYPES.rss }),
   ].filter((line): line is string => Boolean(line));
   yield `${XML_DECLARATION}\n${startTag('rss', { version: '2.0', ...NAMESPACES })}\n  <channel>${indent(channel, 2)}`;
   for (const entry of doc.entries) yield indent([item(entry)], 2);

@@ -3,10 +3,11 @@ import { resolveUrl } from '../../processor/url.js';
 import type { SourceRow } from '../../storage/sources.js';
 import type { StoryView } from '../../storage/stories.js';
 import { errorCategory } from '../error-category.js';
-import { escapeXml as escape } from './escape.js';
+import { FEED_MEDIA_TYPES } from './mime.js';
+import { escapeXml as escape } from '../../util/escape.js';
+import { shortTime } from '../../util/time.js';
 
 const FORMATS = [['rss', 'RSS'], ['atom', 'Atom'], ['json', 'JSON Feed']] as const;
-const MIME = { rss: 'application/rss+xml', atom: 'application/atom+xml', json: 'application/feed+json' };
 
 const STYLE = `
 body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#222;background:#fdfdfd}
@@ -39,7 +40,7 @@ export type StatusPageSource = Pick<SourceRow,
   'id' | 'url' | 'name' | 'feedTitle' | 'currentUrl' | 'lastError' | 'lastStatus' | 'notice' | 'consecutiveFailures' | 'lastSuccessAt' | 'nextFetchAt'
 > & { articleCount: number; status: string };
 
-const when = (date: Date | null) => (date ? `<time datetime="${date.toISOString()}">${date.toISOString().replace('T', ' ').slice(0, 16)} UTC</time>` : '—');
+const when = (date: Date | null) => (date ? `<time datetime="${date.toISOString()}">${shortTime(date)} UTC</time>` : '—');
 
 /** A link when the URL is http(s), the text alone otherwise. */
 const link = (url: string | null | undefined, text: string) => {
@@ -61,7 +62,7 @@ export function renderStatusPage(data: StatusPageData): string {
     ...data.topics.map((t) => ({ id: t.id, top: `${t.id}/top`, title: t.title ?? t.id, description: t.description ?? '' }))];
   const alternates = feeds.flatMap((f) => [[f.id, f.title], [f.top, `${f.title}, top stories`]]).flatMap(([path, title]) =>
     FORMATS.map(([ext, label]) =>
-      `<link rel="alternate" type="${MIME[ext]}" title="${escape(`${title} (${label})`)}" href="${escape(`${base}/feeds/${path}.${ext}`)}">`));
+      `<link rel="alternate" type="${FEED_MEDIA_TYPES[ext]}" title="${escape(`${title} (${label})`)}" href="${escape(`${base}/feeds/${path}.${ext}`)}">`));
   const subscribe = (path: string) => FORMATS.map(([ext, label]) => `<a href="${escape(`${base}/feeds/${path}.${ext}`)}">${label}</a>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

@@ -1,16 +1,14 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { expectGolden } from '../../../test/helpers/golden.js';
 import { VALIDATOR_TIMEOUT, feedValidityErrors, readWithFeedparser } from '../../../test/helpers/feed-validators.js';
 import { HOSTILE_TITLE, STORIES } from '../../../test/fixtures/story-views.js';
-import { buildFeedDocument, type FeedFormat } from './document.js';
+import { buildFeedDocument } from './document.js';
 import { renderFeed } from './feed.js';
 
 const text = (...args: Parameters<typeof renderFeed>) => Buffer.concat(renderFeed(...args)).toString();
 
-// Reference output per format, checked in: run with UPDATE_GOLDEN=1 to rewrite them after an intended change, and
-// review the diff. Each is also read by the real consumers below.
-const golden = (format: FeedFormat) => new URL(`../../../test/fixtures/golden/feed.${format}`, import.meta.url);
-
+// Reference output per format (test/fixtures/golden/feed.*, from the stories in test/fixtures/story-views.ts), checked
+// in: UPDATE_GOLDEN=1 rewrites them after an intended change; review the diff. Each is also read by the real consumers below.
 const urls = (query: string) => ({
   rss: `http://feeds.test/feeds/defense.rss${query}`, atom: `http://feeds.test/feeds/defense.atom${query}`, json: `http://feeds.test/feeds/defense.json${query}`,
 });
@@ -23,8 +21,7 @@ describe.each(['rss', 'atom', 'json'] as const)('the %s writer', { timeout: VALI
   const body = text(format, DOCUMENT);
 
   it('writes the reference output', () => {
-    if (process.env.UPDATE_GOLDEN || !existsSync(golden(format))) writeFileSync(golden(format), body);
-    expect(body).toBe(readFileSync(golden(format), 'utf8'));
+    expectGolden(`feed.${format}`, body);
   });
 
   it('writes a feed real consumers accept', async () => {

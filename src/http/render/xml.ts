@@ -1,4 +1,4 @@
-import { escapeXml } from './escape.js';
+import { escapeXml } from '../../util/escape.js';
 
 export type Attributes = Record<string, string | number | undefined>;
 

@@ -5,7 +5,7 @@ import { databaseErrorMessage } from '../../db/errors.js';
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import { queryStories } from '../../storage/stories.js';
 import type { AppContext } from '../../worker/context.js';
-import { Limiter } from '../../worker/limiter.js';
+import { Limiter } from '../../util/limiter.js';
 import { baseUrlOf } from '../base-url.js';
 import { encodeCursor } from '../cursor.js';
 import type { CachedFeed, FeedCache } from '../feed-cache.js';
