@@ -10,6 +10,7 @@ describe('parseConfig', () => {
     expect(result.config.sources[0]).toMatchObject({ id: 'a', interval: 30 * 60_000, enabled: true, tags: [] });
     expect(result.config.output).toEqual({
       title: 'Tributary', limit: 50, trustProxy: false, cacheSize: 32 * 1024 * 1024, websub: expect.objectContaining({ enabled: true }),
+      top: { window: 24 * 3_600_000, limit: 20, minOutlets: 2 },
     });
     expect(result.config.metrics).toEqual({ loopbackOnly: false });
   });
@@ -32,6 +33,21 @@ describe('parseConfig', () => {
       expect.stringMatching(/^c\.yaml:2:\d+: output\.baseUrl: must be scheme, host and optional path only/),
       expect.stringMatching(/^c\.yaml:4:\d+: metrics\.token: must be at least 16 characters/),
     ]);
+  });
+
+  it('reads the top-stories defaults, a window from 6h to 7d, and keeps "top" from being a topic id', () => {
+    const ok = parseConfig('output:\n  top: { window: 2d, limit: 10, minOutlets: 3 }\n', 'c.yaml');
+    if (!ok.ok) throw new Error(ok.errors.join('\n'));
+    expect(ok.config.output.top).toEqual({ window: 2 * 86_400_000, limit: 10, minOutlets: 3 });
+    const bad = parseConfig('output:\n  top: { window: 8d }\ntopics:\n  - { id: top, include: [x] }\n', 'c.yaml');
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.errors).toEqual([
+      expect.stringMatching(/^c\.yaml:2:\d+: output\.top\.window: must be at most 7d/),
+      expect.stringMatching(/^c\.yaml:4:\d+: topics\.0\.id: "top" is reserved/),
+    ]);
+    const short = parseConfig('output:\n  top: { window: 1h }\n', 'c.yaml');
+    expect(short.ok ? [] : short.errors).toEqual([expect.stringMatching(/output\.top\.window: must be at least 6h/)]);
   });
 
   it('refuses a YAML alias bomb with the place of the first alias', () => {

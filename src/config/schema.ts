@@ -20,6 +20,11 @@ function duration(min: number, label: string) {
   });
 }
 
+/** The range of windows a top-stories feed may count outlets over (config and the `window` query parameter). */
+export const TOP_WINDOW = { min: 6 * 3_600_000, max: 7 * 86_400_000, label: '6h to 7d' } as const;
+
+const topWindow = duration(TOP_WINDOW.min, '6h').refine((ms) => ms <= TOP_WINDOW.max, 'must be at most 7d');
+
 const byteSize = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const bytes = parseBytes(value);
   if (bytes === undefined || bytes < 1024) {
@@ -145,6 +150,15 @@ export const configSchema = z
         hub: httpUrl.optional()
           .describe('an external WebSub hub feeds advertise and Tributary notifies (hub.mode=publish) when they change; needs baseUrl'),
         websub: websubSchema.prefault({}),
+        top: z
+          .strictObject({
+            window: topWindow.default(24 * 3_600_000)
+              .describe('what top-stories feeds count by default: outlets that carried a story within this window, 6h to 7d'),
+            limit: z.int().min(1).max(200).default(20).describe('entries in a top-stories feed by default'),
+            minOutlets: z.int().min(1).max(1000).default(2).describe('stories carried by fewer distinct outlets are left out by default'),
+          })
+          .prefault({})
+          .describe('defaults of /feeds/top.{rss,atom,json} and /feeds/{topic}/top.*; each can be overridden per request'),
       })
       .prefault({}),
     metrics: z
@@ -175,6 +189,7 @@ export const configSchema = z
     }
     config.topics.forEach((topic, i) => {
       if (topic.id === 'all') ctx.addIssue({ code: 'custom', path: ['topics', i, 'id'], message: '"all" is reserved for the merged feed' });
+      if (topic.id === 'top') ctx.addIssue({ code: 'custom', path: ['topics', i, 'id'], message: '"top" is reserved for the top-stories feed' });
     });
   });
 

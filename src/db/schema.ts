@@ -59,6 +59,9 @@ export const stories = pgTable('stories', {
   // NULLS LAST by drizzle and would not match, leaving the newest-first query to a full scan.
   index('stories_published_idx').on(t.publishedAt, t.id),
   index('stories_search_idx').using('gin', t.search),
+  // Top stories: the most-carried recently active stories first. article_count bounds the outlets a story can have in
+  // any window and updated_at its newest report, so the ranking reads candidates in this order and stops early.
+  index('stories_coverage_idx').on(t.articleCount, t.updatedAt, t.id),
 ]);
 
 export type { Enclosure };
@@ -175,3 +178,18 @@ export const websubSourceSubscriptions = pgTable('websub_source_subscriptions', 
   lastPushAt: ts('last_push_at'),
   lastError: text('last_error'),
 });
+
+/**
+ * What happened to a story after it was first reported, for its timeline: another outlet carried it ('outlet'), or its
+ * lead outlet changed the headline ('title'). Recorded by ingest (src/storage/timeline.ts); `at` is when Tributary saw it.
+ */
+export const storyEvents = pgTable('story_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  storyId: bigint('story_id', { mode: 'number' }).notNull().references(() => stories.id, { onDelete: 'cascade' }),
+  at: ts('at').notNull(),
+  kind: text('kind', { enum: ['outlet', 'title'] }).notNull(),
+  // No foreign key: a removed source's events stay part of the story's history (sources rows are kept anyway).
+  sourceId: text('source_id').notNull(),
+  oldTitle: text('old_title'),
+  newTitle: text('new_title'),
+}, (t) => [index('story_events_story_idx').on(t.storyId, t.at)]);

@@ -15,7 +15,7 @@ export interface FeedQuery {
 // Control characters (NUL included) and unpaired surrogates: no search, source id or tag contains them.
 const CONTROL = /[\p{Cc}\p{Cs}]/u;
 
-const once = (name: string) => z.string({ error: `query parameter "${name}" must be given once` });
+export const once = (name: string) => z.string({ error: `query parameter "${name}" must be given once` });
 
 /** Free text: empty means absent. */
 const text = (name: string, max: number) => once(name)
@@ -24,12 +24,13 @@ const text = (name: string, max: number) => once(name)
   .transform((value) => value || undefined);
 
 const limitMessage = `query parameter "limit" must be a whole number from 1 to ${MAX_LIMIT}`;
+/** `limit`: plain decimal digits only (Number() would also take " 10", "1e2" and "0x10"), 1 to MAX_LIMIT. */
+export const limitParam = once('limit').regex(/^\d{1,10}$/, limitMessage).transform(Number)
+  .refine((n) => n >= 1 && n <= MAX_LIMIT, limitMessage);
 
 // Built once: constructing a zod schema costs far more than a cached feed takes to serve.
 const schema = z.object({
-  // Plain decimal digits only: Number() would also take " 10", "1e2" and "0x10".
-  limit: once('limit').regex(/^\d{1,10}$/, limitMessage).transform(Number)
-    .refine((n) => n >= 1 && n <= MAX_LIMIT, limitMessage).optional(),
+  limit: limitParam.optional(),
   before: once('before').transform((value, ctx) => {
     const cursor = decodeCursor(value);
     if (!cursor) ctx.addIssue({ code: 'custom', message: 'query parameter "before" is not a valid cursor (use the feed\'s next link)' });

@@ -5,6 +5,7 @@ import { articles, sources, stories, storyTopics } from '../db/schema.js';
 import { dedupKeys, placeArticles, saveBands, type DbOrTx, type DedupKeys } from '../dedup/find-story.js';
 import type { NormalizedArticle } from '../processor/normalize.js';
 import { bumpDataVersion } from './data-version.js';
+import { recordNewOutlets, recordTitleChange } from './timeline.js';
 import { sha256 } from '../processor/hash.js';
 import type { TopicMatcher } from '../topics/match.js';
 
@@ -63,6 +64,7 @@ export async function storeArticles(
       if (existing && existing.fingerprint === item.fingerprint) {
         result.unchanged++;
       } else if (existing) {
+        if (existing.storyId !== null) await recordTitleChange(tx, source.id, existing.id, item.title);
         await updateArticle(tx, existing.id, existing.storyId, item);
         if (existing.storyId !== null) await refreshStoryTopics(tx, existing.storyId, topics);
         result.updated++;
@@ -126,6 +128,7 @@ async function insertArticles(tx: DbOrTx, source: SourceRef, prepared: Prepared[
     if (placement === undefined) return foundedStory.get(i)!;
     return 'storyId' in placement ? placement.storyId : foundedStory.get(placement.sameAs)!;
   };
+  await recordNewOutlets(tx, source.id, placements.flatMap((p) => (p && 'storyId' in p ? [p.storyId] : [])));
   const inserted = await tx.insert(articles)
     .values(batch.map((item, i) => ({ sourceId: source.id, guid: item.guid, ...articleValues(item), storyId: storyOf(i) })))
     .returning({ id: articles.id, guid: articles.guid });

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { articles, sources, stories, storyTopics, type Enclosure } from '../db/schema.js';
+import { loadStoryEvents, type StoryEvent } from './timeline.js';
 
 export interface StoryQuery {
   /** A topic id, or undefined for the merged feed of everything. */
@@ -30,7 +31,9 @@ export interface StoryView {
   uid: string;
   title: string;
   link: string | null;
+  /** The lead article's: stays put when other outlets join or the headline changes. */
   publishedAt: Date;
+  /** The latest edit of any article or timeline event. */
   updatedAt: Date;
   author: string | null;
   summaryHtml: string | null;
@@ -40,6 +43,10 @@ export interface StoryView {
   enclosures: Enclosure[];
   outlets: Outlet[];
   topics: string[];
+  /** What happened after the first report (outlets joining, headline changes), newest first, at most TIMELINE_LENGTH. */
+  timeline: StoryEvent[];
+  /** Older events left out of `timeline`. */
+  earlierEvents: number;
 }
 
 export async function queryStories(db: Db, query: StoryQuery): Promise<StoryView[]> {
@@ -62,9 +69,13 @@ export async function queryStories(db: Db, query: StoryQuery): Promise<StoryView
       .orderBy(desc(storyTopics.publishedAt), desc(storyTopics.storyId))
     : base.where(and(...conditions)).orderBy(desc(stories.publishedAt), desc(stories.id))
   ).limit(query.limit);
-  if (rows.length === 0) return [];
+  return storyViews(db, rows.map((r) => r.story));
+}
 
-  const ids = rows.map((r) => r.story.id);
+/** The views of these stories, in the order given: their articles, outlets, topics and timeline in a few queries. */
+export async function storyViews(db: Db, rows: readonly (typeof stories.$inferSelect)[]): Promise<StoryView[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((story) => story.id);
   const members = await db
     .select({
       id: articles.id, storyId: articles.storyId, sourceId: articles.sourceId, url: articles.url, author: articles.author,
@@ -78,21 +89,24 @@ export async function queryStories(db: Db, query: StoryQuery): Promise<StoryView
     .where(inArray(articles.storyId, ids))
     .orderBy(articles.publishedAt, articles.id);
   const topicRows = await db.select().from(storyTopics).where(inArray(storyTopics.storyId, ids));
+  const events = await loadStoryEvents(db, ids);
 
-  return rows.map(({ story }) => {
+  return rows.map((story) => {
     const own = members.filter((m) => m.storyId === story.id);
     const lead = own.find((m) => m.id === story.leadArticleId) ?? own[0];
     const outlets = new Map<string, Outlet>();
     for (const m of own) if (!outlets.has(m.sourceId)) outlets.set(m.sourceId, {
       sourceId: m.sourceId, name: m.sourceName, url: m.url, feedUrl: m.feedUrl, siteUrl: m.siteUrl,
     });
+    const { events: timeline, earlier } = events.get(story.id) ?? { events: [], earlier: 0 };
+    const lastEvent = timeline[0]?.at;
     return {
       id: story.id,
       uid: story.uid,
       title: story.title,
       link: story.link,
       publishedAt: story.publishedAt,
-      updatedAt: story.updatedAt,
+      updatedAt: lastEvent && lastEvent > story.updatedAt ? lastEvent : story.updatedAt,
       author: lead?.author ?? null,
       summaryHtml: lead?.summaryHtml ?? null,
       contentHtml: lead?.contentHtml ?? null,
@@ -101,6 +115,8 @@ export async function queryStories(db: Db, query: StoryQuery): Promise<StoryView
       enclosures: lead?.enclosures ?? [],
       outlets: [...outlets.values()],
       topics: topicRows.filter((t) => t.storyId === story.id).map((t) => t.topicId),
+      timeline,
+      earlierEvents: earlier,
     };
   });
 }

@@ -72,7 +72,8 @@ topics:
     expect(await page.$eval('body', (b) => getComputedStyle(b).maxWidth)).toBe('960px');
     expect(violations).toEqual([]);
     const links = await page.$$eval('#topics .feeds a', (as) => as.map((a) => ({ text: a.textContent, href: (a as HTMLAnchorElement).href })));
-    expect(links).toHaveLength(9);
+    // Each feed and its top-stories feed, in three formats.
+    expect(links).toHaveLength(18);
     for (const link of links) {
       const response = await page.request.get(link.href);
       expect(response.status(), link.href).toBe(200);
@@ -88,7 +89,7 @@ topics:
     expect(health.find((r) => r[0] === 'Broken Outlet')?.at(-1)).toBe('HTTP 502');
     expect(health.find((r) => r[0] === 'Orbital Wire')?.slice(1, 2)).toEqual(['ok']);
     const alternates = await page.$$eval('link[rel="alternate"]', (ls) => ls.map((l) => l.getAttribute('type')));
-    expect(alternates).toHaveLength(9);
+    expect(alternates).toHaveLength(18);
     expect(await page.$$('script')).toHaveLength(0);
     await page.screenshot({ path: 'test-results/status-desktop.png', fullPage: true });
     await page.close();

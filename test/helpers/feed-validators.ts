@@ -79,6 +79,9 @@ export interface FeedparserEntry {
   title_detail: { type: string; value: string } | null;
   summary_detail: { type: string; value: string } | null;
   content: { type: string; value: string }[];
+  /** As written: RFC 822 in RSS, RFC 3339 in Atom. */
+  published: string | null;
+  updated: string | null;
   link: string | null;
   links: FeedparserLink[];
   author: string | null;

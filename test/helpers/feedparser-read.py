@@ -31,6 +31,8 @@ def main():
                 "title_detail": detail(e.get("title_detail")),
                 "summary_detail": detail(e.get("summary_detail")),
                 "content": [detail(c) for c in e.get("content", [])],
+                "published": e.get("published"),
+                "updated": e.get("updated"),
                 "link": e.get("link"),
                 "links": [{"rel": l.get("rel"), "href": l.get("href"), "type": l.get("type")} for l in e.get("links", [])],
                 "author": e.get("author"),

@@ -1,6 +1,7 @@
 import { resolveUrl } from '../../processor/url.js';
 import { truncate } from '../../processor/hygiene.js';
 import type { StoryView } from '../../storage/stories.js';
+import type { StoryEvent } from '../../storage/timeline.js';
 import { escapeXml } from '../../util/escape.js';
 import { mediaType } from './mime.js';
 import { parsePerson, type Person } from './person.js';
@@ -42,6 +43,20 @@ export interface FeedEntry {
   enclosure?: Enclosure;
   /** Every outlet that carried the story, the lead first. */
   outlets: EntryOutlet[];
+  /** Top-stories feeds: the outlets that carried the story within the window, as counted for the ranking. */
+  coverage?: EntryOutlet[];
+  /** What happened since the first report, newest first, ending with the first report; empty when nothing did. */
+  timeline: TimelineItem[];
+}
+
+export interface TimelineItem {
+  at: Date;
+  kind: 'first' | StoryEvent['kind'];
+  outlet: string;
+  oldTitle?: string;
+  newTitle?: string;
+  /** The line as plain text, e.g. "Headline changed by A: “old” → “new”". */
+  text: string;
 }
 
 export interface FeedDocument {
@@ -97,20 +112,54 @@ function enclosureOf(enclosures: StoryView['enclosures']): Enclosure | undefined
   return undefined;
 }
 
-/** The lead article's content followed by the other outlets that carried the story. */
-function contentOf(story: StoryView, outlets: EntryOutlet[]): string {
-  const body = story.contentHtml ?? story.summaryHtml ?? '';
-  const others = outlets.slice(1);
-  if (others.length === 0) return body;
-  const links = others.map((o) => (o.url ? `<a href="${escapeXml(o.url)}">${escapeXml(o.name)}</a>` : escapeXml(o.name)));
-  return `${body}<p>Also reported by ${links.join(', ')}.</p>`;
+const outletLink = (o: EntryOutlet) => (o.url ? `<a href="${escapeXml(o.url)}">${escapeXml(o.name)}</a>` : escapeXml(o.name));
+const coverageText = (coverage: readonly EntryOutlet[]) =>
+  `Reported by ${coverage.length} outlet${coverage.length === 1 ? '' : 's'}: ${coverage.map((o) => o.name).join(', ')}.`;
+const shortTime = (date: Date) => `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+
+/** The story's history as lines, newest first: its events, then the first report by the lead outlet. */
+function timelineOf(story: StoryView, lead: EntryOutlet | undefined): TimelineItem[] {
+  if (story.timeline.length === 0) return [];
+  const items = story.timeline.map((event): TimelineItem => (event.kind === 'title'
+    ? { at: writableDate(event.at), kind: 'title', outlet: event.sourceName, oldTitle: event.oldTitle ?? '', newTitle: event.newTitle ?? '',
+      text: `Headline changed by ${event.sourceName}: “${event.oldTitle ?? ''}” → “${event.newTitle ?? ''}”` }
+    : { at: writableDate(event.at), kind: 'outlet', outlet: event.sourceName, text: `Also reported by ${event.sourceName}` }));
+  const first = lead?.name ?? 'the first outlet';
+  const earlier = story.earlierEvents > 0
+    ? [`${story.earlierEvents} earlier change${story.earlierEvents === 1 ? '' : 's'} not shown`] : [];
+  return [
+    ...items,
+    { at: writableDate(story.publishedAt), kind: 'first', outlet: first, text: [...earlier, `First reported by ${first}`].join('; ') },
+  ];
 }
 
-function entryOf(story: StoryView): FeedEntry {
+/**
+ * The lead article's content framed by what Tributary knows of the story: on top feeds, the outlets counted first; then
+ * the other outlets that carried it; then its timeline when it has one.
+ */
+function contentOf(story: StoryView, outlets: EntryOutlet[], coverage: EntryOutlet[] | undefined, timeline: TimelineItem[]): string {
+  const parts: string[] = [];
+  if (coverage) {
+    parts.push(`<p>Reported by ${coverage.length} outlet${coverage.length === 1 ? '' : 's'}: ${coverage.map(outletLink).join(', ')}.</p>`);
+  }
+  parts.push(story.contentHtml ?? story.summaryHtml ?? '');
+  const others = outlets.slice(1);
+  if (others.length > 0 && !coverage) parts.push(`<p>Also reported by ${others.map(outletLink).join(', ')}.</p>`);
+  if (timeline.length > 0) {
+    const lines = timeline.map((t) => `<li><time datetime="${t.at.toISOString()}">${shortTime(t.at)}</time> ${escapeXml(t.text)}</li>`);
+    parts.push(`<p>Timeline (newest first):</p><ul>${lines.join('')}</ul>`);
+  }
+  return parts.join('');
+}
+
+function entryOf(story: StoryView, coverageIds?: readonly string[]): FeedEntry {
   const outlets = story.outlets.map((o): EntryOutlet => ({
     id: o.sourceId, name: o.name, url: webUrl(o.url), feedUrl: webUrl(o.feedUrl), siteUrl: webUrl(o.siteUrl),
   }));
+  const coverage = coverageIds && outlets.filter((o) => coverageIds.includes(o.id));
+  const timeline = timelineOf(story, outlets[0]);
   const categories = [...new Set([...story.topics, ...story.categories].map((c) => c.trim()).filter(Boolean))];
+  const summary = summaryOf(story.text);
   return {
     id: story.uid,
     title: story.title,
@@ -118,17 +167,22 @@ function entryOf(story: StoryView): FeedEntry {
     published: writableDate(story.publishedAt),
     updated: writableDate(story.updatedAt),
     author: parsePerson(story.author),
-    summary: summaryOf(story.text),
-    contentHtml: contentOf(story, outlets),
+    summary: coverage ? [coverageText(coverage), summary].filter(Boolean).join(' ') : summary,
+    contentHtml: contentOf(story, outlets, coverage, timeline),
     categories,
     enclosure: enclosureOf(story.enclosures),
     outlets,
+    coverage,
+    timeline,
   };
 }
 
-/** The one model every format is written from, built once per request. */
-export function buildFeedDocument(meta: FeedMeta, stories: readonly StoryView[]): FeedDocument {
-  const entries = stories.map(entryOf);
+/**
+ * The one model every format is written from, built once per request. `coverage` (top-stories feeds) gives, per story
+ * id, the outlets counted for its rank.
+ */
+export function buildFeedDocument(meta: FeedMeta, stories: readonly StoryView[], coverage?: ReadonlyMap<number, readonly string[]>): FeedDocument {
+  const entries = stories.map((story) => entryOf(story, coverage?.get(story.id) ?? (coverage ? [] : undefined)));
   const updated = entries.reduce((max, e) => (e.updated > max ? e.updated : max), new Date(0));
   return {
     id: `${meta.baseUrl}/feeds/${meta.name}`,

@@ -2,6 +2,7 @@ import type { FeedDocument, FeedEntry } from './document.js';
 
 // JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/), typed; JSON.stringify does all the escaping.
 interface JsonFeedAuthor { name: string }
+interface JsonOutlet { id: string; name: string; url?: string; feed_url?: string }
 interface JsonFeedAttachment { url: string; mime_type: string; size_in_bytes?: number }
 interface JsonFeedItem {
   id: string;
@@ -14,8 +15,15 @@ interface JsonFeedItem {
   authors?: JsonFeedAuthor[];
   tags?: string[];
   attachments?: JsonFeedAttachment[];
-  /** Extension: every outlet that carried the story, the lead first. */
-  _tributary: { outlets: { id: string; name: string; url?: string; feed_url?: string }[] };
+  /**
+   * Extension: every outlet that carried the story, the lead first; on top-stories feeds the outlets counted in the
+   * window; the story's timeline (newest first) when it changed after the first report.
+   */
+  _tributary: {
+    outlets: JsonOutlet[];
+    coverage?: { count: number; outlets: JsonOutlet[] };
+    timeline?: { at: string; kind: string; outlet: string; old_title?: string; new_title?: string; text: string }[];
+  };
 }
 interface JsonFeed {
   version: 'https://jsonfeed.org/version/1.1';
@@ -27,6 +35,8 @@ interface JsonFeed {
   hubs?: { type: 'WebSub'; url: string }[];
   items: JsonFeedItem[];
 }
+
+const outlet = (o: FeedEntry['outlets'][number]): JsonOutlet => ({ id: o.id, name: o.name, url: o.url, feed_url: o.feedUrl });
 
 function item(entry: FeedEntry): JsonFeedItem {
   return {
@@ -42,7 +52,13 @@ function item(entry: FeedEntry): JsonFeedItem {
     attachments: entry.enclosure
       ? [{ url: entry.enclosure.url, mime_type: entry.enclosure.type, size_in_bytes: entry.enclosure.length }]
       : undefined,
-    _tributary: { outlets: entry.outlets.map((o) => ({ id: o.id, name: o.name, url: o.url, feed_url: o.feedUrl })) },
+    _tributary: {
+      outlets: entry.outlets.map(outlet),
+      coverage: entry.coverage && { count: entry.coverage.length, outlets: entry.coverage.map(outlet) },
+      timeline: entry.timeline.length === 0 ? undefined : entry.timeline.map((t) => ({
+        at: t.at.toISOString(), kind: t.kind, outlet: t.outlet, old_title: t.oldTitle, new_title: t.newTitle, text: t.text,
+      })),
+    },
   };
 }
 

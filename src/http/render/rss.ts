@@ -24,6 +24,8 @@ function item(entry: FeedEntry): string {
     entry.link && textElement('link', entry.link),
     textElement('guid', entry.id, { isPermaLink: 'false' }),
     textElement('pubDate', entry.published.toUTCString()),
+    // RSS 2.0 has no modification date: Atom's, as feed readers (and feedparser) read it in RSS items.
+    textElement('atom:updated', entry.updated.toISOString()),
     // description is HTML by convention: the plain-text summary goes in as HTML text, escaped twice.
     entry.summary && textElement('description', escapeXml(entry.summary)),
     entry.contentHtml && textElement('content:encoded', entry.contentHtml),

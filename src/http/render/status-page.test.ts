@@ -34,6 +34,12 @@ describe('status page', () => {
     const hrefs = $('a, link[href]').map((_, el) => $(el).attr('href')).get();
     expect(hrefs.every((href) => href.startsWith('https://'))).toBe(true);
     expect(hrefs).toEqual(expect.arrayContaining(['https://hub.example/feeds/defense.atom', 'https://hub.example/opml', 'https://moved.example/new']));
+    // Top-stories feeds: subscribe links and autodiscovery, for everything and each topic.
+    const top = ['top', 'defense/top'].flatMap((name) => ['rss', 'atom', 'json'].map((ext) => `https://hub.example/feeds/${name}.${ext}`));
+    expect($('#topics .top a').map((_, el) => $(el).attr('href')).get()).toEqual(top);
+    expect($('link[rel="alternate"]').map((_, el) => $(el).attr('href')).get()).toEqual(expect.arrayContaining(top));
+    expect($('link[rel="alternate"][href="https://hub.example/feeds/defense/top.json"]').attr('title'))
+      .toBe('<script>alert(1)</script>, top stories (JSON Feed)');
     // The story whose link was javascript: is listed as text.
     expect($('#latest li').first().find('a')).toHaveLength(0);
   });

@@ -57,10 +57,13 @@ function sourceRow(s: StatusPageSource): string {
 
 export function renderStatusPage(data: StatusPageData): string {
   const base = data.baseUrl;
-  const feeds = [{ id: 'all', title: `Everything (${data.title})`, description: 'All sources, one entry per story' },
-    ...data.topics.map((t) => ({ id: t.id, title: t.title ?? t.id, description: t.description ?? '' }))];
-  const alternates = feeds.flatMap((f) => FORMATS.map(([ext, label]) =>
-    `<link rel="alternate" type="${FEED_MEDIA_TYPES[ext]}" title="${escape(`${f.title} (${label})`)}" href="${escape(`${base}/feeds/${f.id}.${ext}`)}">`));
+  // Each feed with its top-stories feed (ranked by outlets that carried a story, see docs/top-stories.md).
+  const feeds = [{ id: 'all', top: 'top', title: `Everything (${data.title})`, description: 'All sources, one entry per story' },
+    ...data.topics.map((t) => ({ id: t.id, top: `${t.id}/top`, title: t.title ?? t.id, description: t.description ?? '' }))];
+  const alternates = feeds.flatMap((f) => [[f.id, f.title], [f.top, `${f.title}, top stories`]]).flatMap(([path, title]) =>
+    FORMATS.map(([ext, label]) =>
+      `<link rel="alternate" type="${FEED_MEDIA_TYPES[ext]}" title="${escape(`${title} (${label})`)}" href="${escape(`${base}/feeds/${path}.${ext}`)}">`));
+  const subscribe = (path: string) => FORMATS.map(([ext, label]) => `<a href="${escape(`${base}/feeds/${path}.${ext}`)}">${label}</a>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escape(data.title)}</title>
@@ -70,7 +73,7 @@ ${alternates.join('\n')}
 <header><h1>${escape(data.title)}</h1><p class="muted">${escape(data.description ?? 'Merged, deduplicated news feeds')}</p></header>
 <section id="topics"><h2>Feeds</h2><ul>
 ${feeds.map((f) => `<li><strong>${escape(f.title)}</strong>${f.description ? ` <span class="muted">— ${escape(f.description)}</span>` : ''}
-<div class="feeds">${FORMATS.map(([ext, label]) => `<a href="${escape(`${base}/feeds/${f.id}.${ext}`)}">${label}</a>`).join('')}</div></li>`).join('\n')}
+<div class="feeds">${subscribe(f.id)}</div><div class="feeds top"><span class="muted">Top stories:</span> ${subscribe(f.top)}</div></li>`).join('\n')}
 </ul><p class="muted"><a href="${escape(`${base}/opml`)}">OPML of all sources</a></p></section>
 <section id="latest"><h2>Latest stories</h2>${data.stories.length === 0 ? '<p class="muted">Nothing fetched yet.</p>' : `<ul>
 ${data.stories.map((s) => `<li>${link(s.link, s.title)} <span class="muted">${when(s.publishedAt)} · ${s.outlets.map((o) => escape(o.name)).join(', ')}</span></li>`).join('\n')}
