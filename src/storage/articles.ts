@@ -4,6 +4,8 @@ import { bigintArray } from '../db/arrays.js';
 import { articles, sources, stories, storyTopics } from '../db/schema.js';
 import { dedupKeys, placeArticles, saveBands, type DbOrTx, type DedupKeys } from '../dedup/find-story.js';
 import type { NormalizedArticle } from '../processor/normalize.js';
+import { performance } from 'node:perf_hooks';
+import { metrics } from '../metrics/registry.js';
 import { bumpDataVersion } from './data-version.js';
 import { sha256 } from '../processor/hash.js';
 import type { TopicMatcher } from '../topics/match.js';
@@ -32,7 +34,9 @@ const STORY_MATCHING_LOCK = 7_316_904_211;
  * see another's uncommitted copy of the same report, nor a story that retention is deleting.
  */
 export async function lockStoryMatching(tx: DbOrTx): Promise<void> {
+  const started = performance.now();
   await tx.execute(sql`select pg_advisory_xact_lock(${STORY_MATCHING_LOCK})`);
+  metrics.storeLockWait.observe((performance.now() - started) / 1000);
 }
 
 const searchVector = (title: string, text: string) =>
