@@ -16,7 +16,7 @@ export function createMetrics() {
     schedulerOverdue: new Gauge({ name: 'tributary_scheduler_overdue_seconds', help: 'How long the longest-waiting due source has been waiting', registers: [registry] }),
     dbPoolMax: new Gauge({ name: 'tributary_db_pool_max', help: 'Database connections this process may open', registers: [registry] }),
     dbConnections: new Gauge({ name: 'tributary_db_connections', help: 'Database connections this process holds, by state (active, idle)', labelNames: ['state'], registers: [registry] }),
-    storeLockWait: new Histogram({ name: 'tributary_store_lock_wait_seconds', help: 'Time a store waited for a story-matching lock, per wait', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers: [registry] }),
+    storeLockWait: new Histogram({ name: 'tributary_store_lock_wait_seconds', help: 'Time story matching waited on a lock (merging concurrently founded stories locks their rows), per wait', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers: [registry] }),
     articlesPruned: new Counter({ name: 'tributary_articles_pruned_total', help: 'Articles deleted by retention', registers: [registry] }),
     httpRequests: new Counter({ name: 'tributary_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['route', 'status'], registers: [registry] }),
   };

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { bigintArray } from '../db/arrays.js';
 import { queryRows } from '../db/rows.js';
-import type { DbOrTx } from '../dedup/find-story.js';
+import type { DbOrTx } from './tx.js';
 import { lockStoryMatching, recomputeStory } from './articles.js';
 import { bumpDataVersion } from './data-version.js';
 
