@@ -6,5 +6,3 @@ export const MIGRATION_LOCK = 7_316_904_214;
 export const CLAIM_LOCK = 7_316_904_212;
 /** Serializes syncing the sources table with the config file. */
 export const SYNC_SOURCES_LOCK = 7_316_904_213;
-/** Serializes story matching (and the pruning that removes stories) across every worker. */
-export const STORY_MATCHING_LOCK = 7_316_904_211;

@@ -1,10 +1,7 @@
-import { performance } from 'node:perf_hooks';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { bigintArray, textArray } from '../db/arrays.js';
-import { STORY_MATCHING_LOCK } from '../db/locks.js';
 import { articles, sources, stories, storyTopics } from '../db/schema.js';
-import { metrics } from '../metrics/registry.js';
 import { planMatches, type PlanEntry } from '../dedup/plan.js';
 import { encodeShingles } from '../dedup/shingles.js';
 import type { SketchedArticle } from '../dedup/sketch.js';
@@ -13,6 +10,7 @@ import type { TopicMatcher } from '../topics/match.js';
 import { saveBands } from './bands.js';
 import { lookupCandidates } from './candidates.js';
 import { bumpDataVersion } from './data-version.js';
+import { reconcileFounders } from './reconcile.js';
 import type { DbOrTx } from './tx.js';
 
 export type { DbOrTx } from './tx.js';
@@ -32,13 +30,6 @@ export interface StoreResult {
 
 /** Ids readers see: a URN (Atom needs a URI) derived from the first article, so it survives restarts and re-imports. */
 export const storyUid = (sourceId: string, guid: string) => `urn:tributary:story:${sha256(`${sourceId}\n${guid}`).slice(0, 32)}`;
-
-/** Held to the end of the transaction: serializes story matching (and retention's pruning) across every worker. */
-export async function lockStoryMatching(tx: DbOrTx): Promise<void> {
-  const started = performance.now();
-  await tx.execute(sql`select pg_advisory_xact_lock(${STORY_MATCHING_LOCK})`);
-  metrics.storeLockWait.observe((performance.now() - started) / 1000);
-}
 
 const searchVector = (title: string, text: string) =>
   sql`to_tsvector('english', ${title} || ' ' || left(${text}, 100000))`;
@@ -71,7 +62,7 @@ export async function storeArticles(
   const { result, founded } = await retried(() => storeInTransaction(db, source, items, topics));
   // After the commit: the row the version lives in would otherwise serialize every store's commit.
   if (result.added + result.updated > 0) await bumpDataVersion(db);
-  void founded;
+  result.merged += await retried(() => reconcileFounders(db, founded));
   return result;
 }
 
@@ -115,7 +106,6 @@ async function storeInTransaction(
         fresh.push(item);
       }
     }
-    if (fresh.length > 0) await lockStoryMatching(tx);
     for (let b = 0; b < fresh.length; b += BATCH) {
       const batch = fresh.slice(b, b + BATCH);
       const { exact, candidates } = await lookupCandidates(tx, batch);
