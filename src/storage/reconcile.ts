@@ -18,7 +18,15 @@ import { lookupCandidates } from './candidates.js';
  * Returns how many articles moved.
  */
 export async function reconcileFounders(db: Db, founded: { storyId: number; item: SketchedArticle }[]): Promise<number> {
-  if (founded.length === 0) return 0;
+  let moved = 0;
+  // In slices, as stores do: one lookup for a 10,000-item feed's founders would hold all their hits at once.
+  for (let i = 0; i < founded.length; i += SLICE) moved += await reconcileSlice(db, founded.slice(i, i + SLICE));
+  return moved;
+}
+
+const SLICE = 500;
+
+async function reconcileSlice(db: Db, founded: { storyId: number; item: SketchedArticle }[]): Promise<number> {
   // Only other stories count: the founder's own article is a candidate of itself.
   const items = founded.map(({ storyId, item }) => ({ ...item, ownStory: storyId }));
   const { exact, candidates } = await lookupCandidates(db, items);
