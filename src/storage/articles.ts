@@ -60,9 +60,10 @@ export async function storeArticles(
 ): Promise<StoreResult> {
   if (items.length === 0) return { added: 0, updated: 0, unchanged: 0, merged: 0 };
   const { result, founded } = await retried(() => storeInTransaction(db, source, items, topics));
-  // After the commit: the row the version lives in would otherwise serialize every store's commit.
-  if (result.added + result.updated > 0) await bumpDataVersion(db);
-  result.merged += await retried(() => reconcileFounders(db, founded));
+  const moved = await retried(() => reconcileFounders(db, founded));
+  result.merged += moved;
+  // After the commit (and any merge): the row the version lives in would otherwise serialize every store's commit.
+  if (result.added + result.updated + moved > 0) await bumpDataVersion(db);
   return result;
 }
 
@@ -194,7 +195,10 @@ export async function recomputeStories(tx: DbOrTx, storyIds: readonly number[]):
       where story_id = any(${ids}::bigint[]) group by story_id
     )
     update ${stories} s set title = lead.title, link = lead.url, lead_article_id = lead.id, published_at = lead.published_at,
-      updated_at = agg.latest, article_count = agg.n, search = to_tsvector('english', lead.title || ' ' || left(lead.text, 100000))
+      updated_at = agg.latest, article_count = agg.n,
+      -- A copy joining later leaves the lead as it was: its search text need not be computed again.
+      search = case when s.lead_article_id is distinct from lead.id or s.search is null
+        then to_tsvector('english', lead.title || ' ' || left(lead.text, 100000)) else s.search end
     from lead join agg using (story_id) where s.id = lead.story_id`);
   await tx.execute(sql`update ${storyTopics} st set published_at = s.published_at from ${stories} s
     where s.id = st.story_id and st.story_id = any(${ids}::bigint[]) and st.published_at <> s.published_at`);
