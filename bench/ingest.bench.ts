@@ -2,10 +2,12 @@
 // real Postgres server, next to parse-only on the same items. The near-duplicate lookup must stay flat.
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
-import { dedupKeys, findStory } from '../src/dedup/find-story.js';
+import { planMatches } from '../src/dedup/plan.js';
+import { sketchArticles } from '../src/dedup/sketch.js';
 import { parseFeed } from '../src/parser/parse.js';
 import { normalizeFeed, type NormalizedArticle } from '../src/processor/normalize.js';
 import { storeArticles } from '../src/storage/articles.js';
+import { lookupCandidates } from '../src/storage/candidates.js';
 import { benchDatabase, machine } from './lib/database.js';
 import { makeFeeds } from './lib/feeds.js';
 import { seedTo } from './lib/seed.js';
@@ -41,9 +43,12 @@ async function main() {
       const parseRate = ITEMS / (parse.ms / 1000);
 
       // Near-duplicate lookup alone, on items not stored: the index probe plus verification of candidates.
-      const probe = parse.items.flat().slice(0, 300);
+      const probe = sketchArticles(parse.items.flat().slice(0, 300));
       let started = performance.now();
-      for (const item of probe) await findStory(db, item, dedupKeys(item));
+      for (const item of probe) {
+        const { exact, candidates } = await lookupCandidates(db, [item]);
+        planMatches([{ canonicalUrl: item.canonicalUrl, contentHash: item.contentHash, ...item.sketch }], exact, candidates);
+      }
       const lookupMs = (performance.now() - started) / probe.length;
       lookups.push(lookupMs);
 
@@ -52,7 +57,7 @@ async function main() {
       const normalizeRate = ITEMS / ((performance.now() - started) / 1000);
       started = performance.now();
       let merged = 0;
-      for (const items of pipeline.items) merged += (await storeArticles(db, { id: 'bench', tags: [] }, items, [])).merged;
+      for (const items of pipeline.items) merged += (await storeArticles(db, { id: 'bench', tags: [] }, sketchArticles(items), [])).merged;
       const storeMs = performance.now() - started;
       const ingestRate = ITEMS / ((storeMs + ITEMS / normalizeRate * 1000) / 1000);
       stored += ITEMS;

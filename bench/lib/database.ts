@@ -5,7 +5,9 @@ import { openDatabase, type Database } from '../../src/db/client.js';
 export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A fresh, migrated database on the real server, dropped by close(). */
-export async function benchDatabase(name: string): Promise<Database & { url: string }> {
+export async function benchDatabase(base: string): Promise<Database & { url: string }> {
+  // Several benches (and sessions) may share the server: the process id keeps their databases apart.
+  const name = `${base}_${process.pid}`;
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.unsafe(`create database ${name}`);

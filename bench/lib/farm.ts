@@ -15,6 +15,10 @@ export interface FarmOptions {
   bigItems?: number;
   /** Also serve /huge.xml: an RSS body of this many bytes, streamed (chunked, no Content-Length). 0: none. */
   hugeBytes?: number;
+  /** Serve these documents instead of makeFeeds' distinct stories (e.g. a syndicated world). */
+  feeds?: string[];
+  /** Spread the sources over this many servers (distinct ports: distinct hosts to the per-host limit). Default 1. */
+  hosts?: number;
 }
 
 export interface FarmStats {
@@ -27,6 +31,8 @@ export interface FarmStats {
 export interface Farm {
   /** URL of source `i` (0-based). */
   url(i: number): string;
+  /** A valid feed with no items (for a baseline run with every module loaded). */
+  emptyUrl: string;
   /** The single feed of `bigItems` items. */
   bigUrl: string;
   /** The `hugeBytes` body; `?length` adds a Content-Length header. */
@@ -71,11 +77,12 @@ function notModified(req: IncomingMessage, doc: Document): boolean {
 
 export async function startFarm(options: FarmOptions): Promise<Farm> {
   const epoch = Date.UTC(2026, 10, 1);
-  const { feeds } = makeFeeds(options.seed, options.sources * options.itemsPerSource, options.itemsPerSource, { copyRate: 0 });
+  const feeds = options.feeds ?? makeFeeds(options.seed, options.sources * options.itemsPerSource, options.itemsPerSource, { copyRate: 0 }).feeds;
   const documents = feeds.map((xml, i) => document(xml, new Date(epoch + i * 1000)));
   const big = options.bigItems
     ? document(makeFeeds(options.seed + 1, options.bigItems, options.bigItems, { copyRate: 0 }).feeds[0]!, new Date(epoch))
     : undefined;
+  const empty = document('<?xml version="1.0"?><rss version="2.0"><channel><title>Empty</title><link>https://empty.example/</link></channel></rss>', new Date(epoch));
   const stats: FarmStats = { requests: 0, notModified: 0, bytes: 0 };
 
   const sendDocument = (req: IncomingMessage, res: ServerResponse, doc: Document) => {
@@ -95,20 +102,27 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
     }).end(body);
   };
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     stats.requests++;
     const url = new URL(req.url ?? '/', 'http://farm');
     const source = /^\/feed\/(\d+)\.xml$/.exec(url.pathname);
     if (source && documents[Number(source[1])]) return sendDocument(req, res, documents[Number(source[1])]!);
+    if (url.pathname === '/empty.xml') return sendDocument(req, res, empty);
     if (url.pathname === '/big.xml' && big) return sendDocument(req, res, big);
     if (url.pathname === '/huge.xml' && options.hugeBytes) return sendHuge(res, options.seed, options.hugeBytes, url.searchParams.has('length'), stats);
     res.writeHead(404).end();
-  });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  const servers = await Promise.all(Array.from({ length: options.hosts ?? 1 }, async () => {
+    const server = createServer(handler);
+    server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return server;
+  }));
+  const bases = servers.map((server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const base = bases[0]!;
   return {
-    url: (i) => `${base}/feed/${i}.xml`,
+    url: (i) => `${bases[i % bases.length]!}/feed/${i}.xml`,
+    emptyUrl: `${base}/empty.xml`,
     bigUrl: `${base}/big.xml`,
     hugeUrl: `${base}/huge.xml`,
     sourceBytes: documents.reduce((sum, d) => sum + d.body.length, 0),
@@ -117,10 +131,12 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
     resetStats() {
       Object.assign(stats, { requests: 0, notModified: 0, bytes: 0 });
     },
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((err) => (err ? reject(err) : resolve()));
-    }),
+    close: async () => {
+      await Promise.all(servers.map((server) => new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      })));
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import {
 import type { Enclosure } from '../types/feed.js';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const bytea = customType<{ data: Uint8Array }>({ dataType: () => 'bytea' });
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /** One row per source in the YAML file (kept after removal so its articles keep their outlet). */
@@ -86,6 +87,9 @@ export const articles = pgTable('articles', {
   changedAt: ts('changed_at').notNull().defaultNow(),
   contentHash: text('content_hash').notNull(),
   fingerprint: text('fingerprint').notNull(),
+  /** Sorted 32-bit shingle hashes of title and text, little-endian (dedup/shingles.ts): verification reads this instead
+   * of re-deriving it from the text. Null for articles stored before it existed. */
+  sketch: bytea('sketch'),
   storyId: bigint('story_id', { mode: 'number' }).references(() => stories.id, { onDelete: 'set null' }),
 }, (t) => [
   uniqueIndex('articles_source_guid_idx').on(t.sourceId, t.guid),

@@ -7,7 +7,8 @@ export interface Comparable {
 }
 
 export interface Fingerprint {
-  body: Set<number>;
+  /** Sorted, unique shingle hashes of title and text (see shingles()). */
+  body: Uint32Array;
   title: Set<string>;
   /** Headline tokens with digits: recurring posts ("Quote #17703", "API v201509 sunset") differ only there. */
   titleNumbers: Set<string>;
@@ -17,10 +18,18 @@ export interface Fingerprint {
 const REVISION_PREFIX = /^\s*((update|refile|corrected|correcting|wrapup|rpt|exclusive|breaking)\s*\d*\s*[-:]\s*)+/i;
 
 export function fingerprint(item: Comparable): Fingerprint {
+  return withBody(item.title, shingles(`${item.title}\n${item.text}`));
+}
+
+/** A fingerprint from a stored sketch: the headline is short and cheap to read again, the body is not re-derived. */
+export function withBody(title: string, body: Uint32Array): Fingerprint {
   // Title words cut to a crude stem, so "defence" and "defences" agree.
-  const headline = words(item.title.replace(REVISION_PREFIX, ''));
-  const title = new Set(headline.filter((w) => w.length > 2 && !/^\d+$/.test(w)).map((w) => w.slice(0, 5)));
-  return { body: shingles(`${item.title}\n${item.text}`), title, titleNumbers: new Set(headline.filter((w) => /\d/.test(w))) };
+  const headline = words(title.replace(REVISION_PREFIX, ''));
+  return {
+    body,
+    title: new Set(headline.filter((w) => w.length > 2 && !/^\d+$/.test(w)).map((w) => w.slice(0, 5))),
+    titleNumbers: new Set(headline.filter((w) => /\d/.test(w))),
+  };
 }
 
 /** Thresholds chosen on the labeled pairs in test/fixtures/dedup (see README: precision and recall). */
@@ -49,7 +58,7 @@ function titleOverlap(a: Set<string>, b: Set<string>): number {
 export function sameStory(a: Fingerprint, b: Fingerprint): number | undefined {
   if (a.titleNumbers.size > 0 && b.titleNumbers.size > 0 && ![...a.titleNumbers].some((n) => b.titleNumbers.has(n))) return undefined;
   const score = containment(a.body, b.body);
-  const shortest = Math.min(a.body.size, b.body.size);
+  const shortest = Math.min(a.body.length, b.body.length);
   const titles = titleOverlap(a.title, b.title);
   if (shortest >= SAME_STORY.minShingles) {
     return score >= SAME_STORY.containment && titles >= SAME_STORY.titleOverlap ? score : undefined;

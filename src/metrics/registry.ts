@@ -17,6 +17,7 @@ export function createMetrics() {
     dbPoolMax: new Gauge({ name: 'tributary_db_pool_max', help: 'Database connections this process may open', registers: [registry] }),
     dbConnections: new Gauge({ name: 'tributary_db_connections', help: 'Database connections this process holds, by state (active, idle)', labelNames: ['state'], registers: [registry] }),
     fullTextErrors: new Counter({ name: 'tributary_fulltext_errors_total', help: 'Article pages full-text extraction could not fetch or read, by source (the feed content is kept)', labelNames: ['source'], registers: [registry] }),
+    storeLockWait: new Histogram({ name: 'tributary_store_lock_wait_seconds', help: 'Time story matching waited on a lock (merging concurrently founded stories locks their rows), per wait', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers: [registry] }),
     articlesPruned: new Counter({ name: 'tributary_articles_pruned_total', help: 'Articles deleted by retention', registers: [registry] }),
     websubSubscriptions: new Gauge({ name: 'tributary_websub_subscriptions', help: 'WebSub subscriptions to this hub whose lease has not ended', registers: [registry] }),
     websubDeliveries: new Counter({ name: 'tributary_websub_deliveries_total', help: 'WebSub content deliveries by outcome (delivered, failed: retried later, gave_up, gone: 410 from the callback)', labelNames: ['outcome'], registers: [registry] }),

@@ -6,12 +6,17 @@ import { testDatabases } from '../../test/helpers/database.js';
 import type { Database } from '../db/client.js';
 import { articleBands, articles, sources, stories, topics as topicTable } from '../db/schema.js';
 import { compileTopic } from '../topics/match.js';
-import { storeArticles } from './articles.js';
+import { sketchArticles } from '../dedup/sketch.js';
+import { storeArticles as storeSketched } from './articles.js';
 
 const [[airDefence, membership], [starship]] = GROUPS as [[typeof GROUPS[0][0], typeof GROUPS[0][1]], [typeof GROUPS[1][0]]];
 const now = new Date('2026-11-20T00:00:00Z');
 const item = (guid: string, copy: { title: string; html: string }, date: string) => outletArticle(guid, copy, date, now);
 const topics = [compileTopic({ id: 'nato', include: ['NATO'], exclude: [] })];
+
+/** Stores normalized items as the worker does: sketched first. */
+const storeArticles = (db: Parameters<typeof storeSketched>[0], source: Parameters<typeof storeSketched>[1], items: Parameters<typeof sketchArticles>[0], topics: Parameters<typeof storeSketched>[3]) =>
+  storeSketched(db, source, sketchArticles(items), topics);
 
 describe.each(testDatabases())('storeArticles on $name', (testDb) => {
   let database: Database;

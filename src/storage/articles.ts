@@ -1,13 +1,20 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { bigintArray } from '../db/arrays.js';
+import { bigintArray, textArray } from '../db/arrays.js';
 import { articles, sources, stories, storyTopics } from '../db/schema.js';
-import { dedupKeys, placeArticles, saveBands, type DbOrTx, type DedupKeys } from '../dedup/find-story.js';
-import type { NormalizedArticle } from '../processor/normalize.js';
-import { bumpDataVersion } from './data-version.js';
+import { planMatches, type PlanEntry } from '../dedup/plan.js';
+import { encodeShingles } from '../dedup/shingles.js';
+import type { SketchedArticle } from '../dedup/sketch.js';
 import { recordNewOutlets, recordTitleChange } from './timeline.js';
 import { sha256 } from '../processor/hash.js';
 import type { TopicMatcher } from '../topics/match.js';
+import { saveBands } from './bands.js';
+import { lookupCandidates } from './candidates.js';
+import { bumpDataVersion } from './data-version.js';
+import { reconcileFounders } from './reconcile.js';
+import type { DbOrTx } from './tx.js';
+
+export type { DbOrTx } from './tx.js';
 
 export interface SourceRef {
   id: string;
@@ -25,29 +32,59 @@ export interface StoreResult {
 /** Ids readers see: a URN (Atom needs a URI) derived from the first article, so it survives restarts and re-imports. */
 export const storyUid = (sourceId: string, guid: string) => `urn:tributary:story:${sha256(`${sourceId}\n${guid}`).slice(0, 32)}`;
 
-/** Arbitrary constant naming the advisory lock that serializes story matching (and the pruning that removes stories). */
-const STORY_MATCHING_LOCK = 7_316_904_211;
-
-/**
- * Held to the end of the transaction. Sources are stored concurrently, each in its own transaction, and one could not
- * see another's uncommitted copy of the same report, nor a story that retention is deleting.
- */
-export async function lockStoryMatching(tx: DbOrTx): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${STORY_MATCHING_LOCK})`);
-}
-
 const searchVector = (title: string, text: string) =>
   sql`to_tsvector('english', ${title} || ' ' || left(${text}, 100000))`;
 
+/** New articles are matched and inserted this many at a time. */
+const BATCH = 500;
+
+/** Errors a concurrent writer can cause (deadlock, serialization, a story deleted under a joining article): retried. */
+const RETRYABLE = new Set(['40P01', '40001', '23503']);
+const ATTEMPTS = 4;
+
+function retryable(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const code = (e as Error & { code?: unknown }).code;
+    if (typeof code === 'string' && RETRYABLE.has(code)) return true;
+  }
+  return false;
+}
+
 /**
- * Stores one source's items in a single transaction: new items are added (joining an existing story when they are the
- * same report), edited items are updated in place, unchanged items cost a read and nothing else.
+ * Stores one source's sketched items in a single transaction: new items are added (joining an existing story when
+ * they are the same report, as planned by dedup/plan.ts), edited items are updated in place, unchanged items cost a
+ * read and nothing else. No lock is taken for matching: stories founded at the same moment by another worker are
+ * merged after the commit (storage/reconcile.ts), and a transaction a concurrent writer broke is run again.
  */
 export async function storeArticles(
-  db: Db, source: SourceRef, items: NormalizedArticle[], topics: readonly TopicMatcher[],
+  db: Db, source: SourceRef, items: readonly SketchedArticle[], topics: readonly TopicMatcher[],
 ): Promise<StoreResult> {
+  if (items.length === 0) return { added: 0, updated: 0, unchanged: 0, merged: 0 };
+  const { result, founded } = await retried(() => storeInTransaction(db, source, items, topics));
+  const moved = await retried(() => reconcileFounders(db, founded));
+  result.merged += moved;
+  // After the commit (and any merge): the row the version lives in would otherwise serialize every store's commit.
+  if (result.added + result.updated + moved > 0) await bumpDataVersion(db);
+  return result;
+}
+
+async function retried<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt >= ATTEMPTS || !retryable(err)) throw err;
+    }
+  }
+}
+
+type Founded = { storyId: number; item: SketchedArticle }[];
+
+async function storeInTransaction(
+  db: Db, source: SourceRef, items: readonly SketchedArticle[], topics: readonly TopicMatcher[],
+): Promise<{ result: StoreResult; founded: Founded }> {
   const result: StoreResult = { added: 0, updated: 0, unchanged: 0, merged: 0 };
-  if (items.length === 0) return result;
+  const founded: Founded = [];
   await db.transaction(async (tx) => {
     const known = new Map<string, { id: number; fingerprint: string; storyId: number | null }>();
     for (let i = 0; i < items.length; i += 1000) {
@@ -55,10 +92,10 @@ export async function storeArticles(
       const rows = await tx
         .select({ id: articles.id, guid: articles.guid, fingerprint: articles.fingerprint, storyId: articles.storyId })
         .from(articles)
-        .where(and(eq(articles.sourceId, source.id), inArray(articles.guid, guids)));
+        .where(and(eq(articles.sourceId, source.id), sql`${articles.guid} = any(${textArray(guids)}::text[])`));
       for (const row of rows) known.set(row.guid, row);
     }
-    const fresh: NormalizedArticle[] = [];
+    const fresh: SketchedArticle[] = [];
     for (const item of items) {
       const existing = known.get(item.guid);
       if (existing && existing.fingerprint === item.fingerprint) {
@@ -72,49 +109,35 @@ export async function storeArticles(
         fresh.push(item);
       }
     }
-    // CPU-bound work is done before taking the lock, which other sources' stores wait on. Only a feed of more than
-    // one batch prepares its later batches under it: preparing all at once would hold every shingle set in memory.
-    const batches = Array.from({ length: Math.ceil(fresh.length / 500) }, (_, b) => fresh.slice(b * 500, (b + 1) * 500));
-    const prepareAll = (batch: NormalizedArticle[]) => batch.map((item) => prepare(item, source, topics));
-    const first = batches.length > 0 ? prepareAll(batches[0]!) : [];
-    if (fresh.length > 0) await lockStoryMatching(tx);
-    for (const [b, batch] of batches.entries()) {
-      result.merged += await insertArticles(tx, source, b === 0 ? first : prepareAll(batch), topics);
+    for (let b = 0; b < fresh.length; b += BATCH) {
+      const batch = fresh.slice(b, b + BATCH);
+      const { exact, candidates } = await lookupCandidates(tx, batch);
+      const plan = planMatches(batch.map((item) => ({ canonicalUrl: item.canonicalUrl, contentHash: item.contentHash, ...item.sketch })), exact, candidates);
+      const applied = await applyPlan(tx, source, batch, plan, topics);
+      result.merged += applied.joined;
+      founded.push(...applied.founded);
       result.added += batch.length;
     }
-    if (result.added + result.updated > 0) await bumpDataVersion(tx);
   });
-  return result;
+  return { result, founded };
 }
 
-const articleValues = (item: NormalizedArticle) => ({
+const articleValues = (item: SketchedArticle) => ({
   url: item.url, canonicalUrl: item.canonicalUrl, title: item.title, author: item.author, summaryHtml: item.summaryHtml,
   contentHtml: item.contentHtml, text: item.text, categories: item.categories, enclosures: item.enclosures,
   publishedAt: item.publishedAt, updatedAt: item.updatedAt, contentHash: item.contentHash, fingerprint: item.fingerprint,
+  sketch: encodeShingles(item.sketch.print.body),
 });
 
 /**
- * Inserts new articles in a few statements per batch: each joins the story it was placed in, or founds a new one.
- * Returns how many joined a story that was already stored or founded earlier in the batch.
+ * Applies a match plan in a fixed handful of statements, however many articles join stories: new stories, articles,
+ * band keys, leads of new stories, the recomputed joined stories, topic links. Returns how many articles joined a
+ * story that was already stored or founded earlier in the batch, and the stories it founded.
  */
-interface Prepared {
-  item: NormalizedArticle;
-  keys: DedupKeys;
-  /** Topics the article matches on its own. */
-  topicIds: string[];
-}
-
-const prepare = (item: NormalizedArticle, source: SourceRef, topics: readonly TopicMatcher[]): Prepared => ({
-  item,
-  keys: dedupKeys(item),
-  topicIds: topics.filter((t) => t.matches({ title: item.title, text: item.text, sourceId: source.id, sourceTags: source.tags })).map((t) => t.id),
-});
-
-async function insertArticles(tx: DbOrTx, source: SourceRef, prepared: Prepared[], topics: readonly TopicMatcher[]): Promise<number> {
-  const batch = prepared.map((p) => p.item);
-  const keys = prepared.map((p) => p.keys);
-  const placements = await placeArticles(tx, batch.map((item, i) => ({ canonicalUrl: item.canonicalUrl, contentHash: item.contentHash, keys: keys[i]! })));
-  const founders = batch.map((_, i) => i).filter((i) => placements[i] === undefined);
+async function applyPlan(
+  tx: DbOrTx, source: SourceRef, batch: readonly SketchedArticle[], plan: readonly PlanEntry[], topics: readonly TopicMatcher[],
+): Promise<{ joined: number; founded: Founded }> {
+  const founders = plan.filter((e) => 'new' in e.story).map((e) => e.item);
   const newStories = founders.length === 0 ? [] : await tx.insert(stories).values(founders.map((i) => {
     const item = batch[i]!;
     return { uid: storyUid(source.id, item.guid), title: item.title, link: item.url, publishedAt: item.publishedAt,
@@ -124,39 +147,69 @@ async function insertArticles(tx: DbOrTx, source: SourceRef, prepared: Prepared[
   const storyByUid = new Map(newStories.map((row) => [row.uid, row.id]));
   const foundedStory = new Map(founders.map((i) => [i, storyByUid.get(storyUid(source.id, batch[i]!.guid))!]));
   const storyOf = (i: number): number => {
-    const placement = placements[i];
-    if (placement === undefined) return foundedStory.get(i)!;
-    return 'storyId' in placement ? placement.storyId : foundedStory.get(placement.sameAs)!;
+    const story = plan[i]!.story;
+    if ('existing' in story) return story.existing;
+    return foundedStory.get('sameAs' in story ? story.sameAs : i)!;
   };
-  await recordNewOutlets(tx, source.id, placements.flatMap((p) => (p && 'storyId' in p ? [p.storyId] : [])));
+  await recordNewOutlets(tx, source.id, plan.flatMap(({ story }) => ('existing' in story ? [story.existing] : [])));
   const inserted = await tx.insert(articles)
     .values(batch.map((item, i) => ({ sourceId: source.id, guid: item.guid, ...articleValues(item), storyId: storyOf(i) })))
     .returning({ id: articles.id, guid: articles.guid });
   const articleByGuid = new Map(inserted.map((row) => [row.guid, row.id]));
   const articleId = (i: number) => articleByGuid.get(batch[i]!.guid)!;
-  const joined = new Set(batch.map((_, i) => i).filter((i) => placements[i] !== undefined).map(storyOf));
-  const solo = founders.filter((i) => !joined.has(storyOf(i)));
-  const topicRows = solo.flatMap((i) =>
-    prepared[i]!.topicIds.map((topicId) => ({ topicId, storyId: storyOf(i), publishedAt: batch[i]!.publishedAt })));
-  // Independent statements, sent together: the lock is held for one round trip instead of three.
+  const joined = [...new Set(plan.filter((e) => !('new' in e.story)).map((e) => storyOf(e.item)))];
+  const joinedSet = new Set(joined);
+  const solo = founders.filter((i) => !joinedSet.has(storyOf(i)));
+  const topicPairs = batch.flatMap((item, i) => topics
+    .filter((t) => t.matches({ title: item.title, text: item.text, sourceId: source.id, sourceTags: source.tags }))
+    .map((t) => [t.id, storyOf(i)] as const));
+  // Independent statements, sent together (pipelined on the transaction's connection).
   await Promise.all([
-    saveBands(tx, batch.map((_, i) => ({ articleId: articleId(i), keys: keys[i]! })), { fresh: true }),
+    saveBands(tx, batch.map((item, i) => ({ articleId: articleId(i), bands: item.sketch.bands })), { fresh: true }),
     solo.length > 0 && tx.execute(sql`update ${stories} set lead_article_id = v.article_id
       from (select unnest(${bigintArray(solo.map(storyOf))}::bigint[]) as story_id,
                    unnest(${bigintArray(solo.map(articleId))}::bigint[]) as article_id) v
       where ${stories.id} = v.story_id`),
-    topicRows.length > 0 && tx.insert(storyTopics).values(topicRows).onConflictDoNothing(),
+    recomputeStories(tx, joined),
   ]);
-  for (const storyId of joined) {
-    await recomputeStory(tx, storyId);
-    await refreshStoryTopics(tx, storyId, topics);
+  // A story is in a topic when any of its articles matches: a joining article can only add topics.
+  if (topicPairs.length > 0) {
+    await tx.execute(sql`insert into ${storyTopics} (topic_id, story_id, published_at)
+      select v.topic_id, v.story_id, s.published_at
+      from unnest(${textArray(topicPairs.map((p) => p[0]))}::text[], ${bigintArray(topicPairs.map((p) => p[1]))}::bigint[]) as v(topic_id, story_id)
+      join ${stories} s on s.id = v.story_id
+      on conflict do nothing`);
   }
-  return batch.length - founders.length;
+  return { joined: batch.length - founders.length, founded: founders.map((i) => ({ storyId: storyOf(i), item: batch[i]! })) };
 }
 
-async function updateArticle(tx: DbOrTx, id: number, storyId: number | null, item: NormalizedArticle) {
+/**
+ * Lead article = the earliest; each story's link, title, dates, count and search text follow its members, in two
+ * statements for any number of stories (the second moves their topic rows to the lead's date).
+ */
+export async function recomputeStories(tx: DbOrTx, storyIds: readonly number[]): Promise<void> {
+  if (storyIds.length === 0) return;
+  const ids = bigintArray(storyIds);
+  await tx.execute(sql`with lead as (
+      select distinct on (story_id) story_id, id, title, url, text, published_at from ${articles}
+      where story_id = any(${ids}::bigint[]) order by story_id, published_at, id
+    ), agg as (
+      select story_id, count(*)::int as n, max(coalesce(updated_at, published_at)) as latest from ${articles}
+      where story_id = any(${ids}::bigint[]) group by story_id
+    )
+    update ${stories} s set title = lead.title, link = lead.url, lead_article_id = lead.id, published_at = lead.published_at,
+      updated_at = agg.latest, article_count = agg.n,
+      -- A copy joining later leaves the lead as it was: its search text need not be computed again.
+      search = case when s.lead_article_id is distinct from lead.id or s.search is null
+        then to_tsvector('english', lead.title || ' ' || left(lead.text, 100000)) else s.search end
+    from lead join agg using (story_id) where s.id = lead.story_id`);
+  await tx.execute(sql`update ${storyTopics} st set published_at = s.published_at from ${stories} s
+    where s.id = st.story_id and st.story_id = any(${ids}::bigint[]) and st.published_at <> s.published_at`);
+}
+
+async function updateArticle(tx: DbOrTx, id: number, storyId: number | null, item: SketchedArticle) {
   await tx.update(articles).set({ ...articleValues(item), changedAt: new Date() }).where(eq(articles.id, id));
-  await saveBands(tx, [{ articleId: id, keys: dedupKeys(item) }]);
+  await saveBands(tx, [{ articleId: id, bands: item.sketch.bands }]);
   if (storyId !== null) await recomputeStory(tx, storyId, new Date());
 }
 

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../dedup/find-story.js';
+import type { DbOrTx } from './tx.js';
 import { meta } from '../db/schema.js';
 
 const KEY = 'data_version';

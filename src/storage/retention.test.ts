@@ -6,7 +6,8 @@ import { testDatabases } from '../../test/helpers/database.js';
 import type { Database } from '../db/client.js';
 import { articles, sources, stories, storyTopics, topics as topicTable } from '../db/schema.js';
 import { compileTopic } from '../topics/match.js';
-import { storeArticles } from './articles.js';
+import { sketchArticles } from '../dedup/sketch.js';
+import { storeArticles as storeSketched } from './articles.js';
 import { pruneArticles } from './retention.js';
 
 const now = new Date('2026-11-20T00:00:00Z');
@@ -15,6 +16,10 @@ const [[airDefence], [starship], [reactor]] = GROUPS as unknown as [[typeof GROU
 const item = (guid: string, copy: { title: string; html: string }, published: string) => outletArticle(guid, copy, published, now);
 const plain = (i: number) => ({ title: `Bulletin ${i} on convoy schedules`, html: `<p>Bulletin ${i}: the convoy ${i * 37} moved ${i} kilometres north of the depot today.</p>` });
 const topics = [compileTopic({ id: 'space', include: ['Starship', 'rocket*'], exclude: [] })];
+
+/** Stores normalized items as the worker does: sketched first. */
+const storeArticles = (db: Parameters<typeof storeSketched>[0], source: Parameters<typeof storeSketched>[1], items: Parameters<typeof sketchArticles>[0], topics: Parameters<typeof storeSketched>[3]) =>
+  storeSketched(db, source, sketchArticles(items), topics);
 
 describe.each(testDatabases())('retention on $name', (testDb) => {
   let database: Database;
@@ -39,14 +44,14 @@ describe.each(testDatabases())('retention on $name', (testDb) => {
   });
 
   it('a story that loses its earliest outlet keeps its id and follows the earliest article left', async () => {
-    await store('a', [item('wire-first', original(airDefence), daysAgo(95))]);
-    await store('b', [item('copy-later', wireCopy(airDefence), daysAgo(10))]);
+    await store('a', [item('wire-first', original(airDefence), daysAgo(92))]);
+    await store('b', [item('copy-later', wireCopy(airDefence), daysAgo(88))]);
     const [before] = await database.db.select().from(stories);
     expect(before).toMatchObject({ articleCount: 2, link: 'https://outlet.example/wire-first' });
     expect(await pruneArticles(database.db, { maxAgeDays: 90 }, { now })).toEqual({ articles: 1, stories: 0 });
     const [after] = await database.db.select().from(stories);
     expect(after).toMatchObject({ uid: before!.uid, articleCount: 1, link: 'https://outlet.example/copy-later', title: wireCopy(airDefence).title });
-    expect(after!.publishedAt).toEqual(new Date(daysAgo(10)));
+    expect(after!.publishedAt).toEqual(new Date(daysAgo(88)));
     const [lead] = await database.db.select({ guid: articles.guid }).from(articles).where(eq(articles.id, after!.leadArticleId!));
     expect(lead!.guid).toBe('copy-later');
   });

@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { bigintArray } from '../db/arrays.js';
 import { queryRows } from '../db/rows.js';
-import type { DbOrTx } from '../dedup/find-story.js';
-import { lockStoryMatching, recomputeStory } from './articles.js';
+import type { DbOrTx } from './tx.js';
+import { recomputeStory } from './articles.js';
 import { bumpDataVersion } from './data-version.js';
 
 export interface RetentionPolicy {
@@ -29,7 +29,6 @@ export async function pruneArticles(db: Db, policy: RetentionPolicy, options: { 
   const run = async (select: (tx: DbOrTx) => Promise<number[]>) => {
     for (;;) {
       const pruned = await db.transaction(async (tx) => {
-        await lockStoryMatching(tx);
         const ids = await select(tx);
         return ids.length === 0 ? undefined : deleteArticles(tx, ids);
       });
@@ -63,6 +62,9 @@ async function deleteArticles(tx: DbOrTx, ids: number[]): Promise<Pruned> {
   const touched = await queryRows<{ story_id: number | string | null }>(tx, sql`
     delete from articles where id = any(${bigintArray(ids)}::bigint[]) returning story_id`);
   const storyIds = [...new Set(touched.map((r) => r.story_id).filter((id) => id !== null).map(Number))];
+  // Stores take no lock: lock the stories first (waiting for a store joining one to commit), so that the next
+  // statement sees its article, and a store arriving later waits, then finds the story gone and retries.
+  if (storyIds.length > 0) await tx.execute(sql`select id from stories where id = any(${bigintArray(storyIds)}::bigint[]) order by id for update`);
   const emptied = storyIds.length === 0 ? [] : await queryRows<{ id: number | string }>(tx, sql`
     delete from stories s where s.id = any(${bigintArray(storyIds)}::bigint[])
       and not exists (select 1 from articles a where a.story_id = s.id)

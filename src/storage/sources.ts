@@ -1,13 +1,11 @@
 import { eq, notInArray, sql } from 'drizzle-orm';
 import type { Config, SourceConfig } from '../config/schema.js';
 import type { Db } from '../db/client.js';
+import { SYNC_SOURCES_LOCK } from '../db/locks.js';
 import { sources } from '../db/schema.js';
 import { sha256 } from '../processor/hash.js';
 
 export type SourceRow = typeof sources.$inferSelect;
-
-/** Arbitrary constant naming the advisory lock that serializes syncing the sources table with a config file. */
-const SYNC_SOURCES_LOCK = 7_316_904_213;
 
 /** Changes to these fields reset what the fetcher learned (a 410, a remembered redirect). */
 const configHash = (source: SourceConfig) => sha256(JSON.stringify({ url: source.url, enabled: source.enabled }));

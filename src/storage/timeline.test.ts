@@ -6,6 +6,7 @@ import type { Database } from '../db/client.js';
 import { sources, stories } from '../db/schema.js';
 import { storeArticles } from './articles.js';
 import { queryStories } from './stories.js';
+import { sketchArticles } from '../dedup/sketch.js';
 
 const [[airDefence]] = GROUPS as unknown as [[typeof GROUPS[0][0]]];
 const now = new Date('2026-11-20T00:00:00Z');
@@ -13,7 +14,7 @@ const item = (guid: string, copy: { title: string; html: string }, date: string)
 
 describe.each(testDatabases())('story timeline on $name', (testDb) => {
   let database: Database;
-  const store = (source: string, items: ReturnType<typeof item>[]) => storeArticles(database.db, { id: source, tags: [] }, items, []);
+  const store = (source: string, items: ReturnType<typeof item>[]) => storeArticles(database.db, { id: source, tags: [] }, sketchArticles(items), []);
   const story = async () => (await queryStories(database.db, { limit: 10 }))[0]!;
 
   beforeAll(async () => {

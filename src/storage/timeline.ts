@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigintArray } from '../db/arrays.js';
 import { queryRows } from '../db/rows.js';
-import type { DbOrTx } from '../dedup/find-story.js';
+import type { DbOrTx } from './tx.js';
 
 /** One change to a story after its first report, newest first in a story's timeline. */
 export interface StoryEvent {
@@ -36,6 +36,17 @@ export async function recordTitleChange(tx: DbOrTx, sourceId: string, articleId:
     select s.id, ${at.toISOString()}::timestamptz, 'title', ${sourceId}, s.title, ${title}
     from articles a join stories s on s.id = a.story_id and s.lead_article_id = a.id
     where a.id = ${articleId} and s.title is distinct from ${title}`);
+}
+
+/**
+ * Called just before story `from` is merged into `into` (copies two workers stored at the same moment): `from`'s events
+ * move along, and each of its outlets that `into` did not carry yet becomes an 'outlet' event of `into`.
+ */
+export async function mergeTimelines(tx: DbOrTx, into: number, from: number, at = new Date()): Promise<void> {
+  await tx.execute(sql`insert into story_events (story_id, at, kind, source_id)
+    select distinct ${into}::bigint, ${at.toISOString()}::timestamptz, 'outlet', a.source_id from articles a
+    where a.story_id = ${from} and not exists (select 1 from articles b where b.story_id = ${into} and b.source_id = a.source_id)`);
+  await tx.execute(sql`update story_events set story_id = ${into} where story_id = ${from}`);
 }
 
 /** Events shown per story: a source that keeps rewriting its headline must not grow its entry without bound. */

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { textArray } from '../db/arrays.js';
+import { CLAIM_LOCK } from '../db/locks.js';
 import type { Db } from '../db/client.js';
 import { queryRows } from '../db/rows.js';
 import { sources } from '../db/schema.js';
@@ -18,8 +19,6 @@ export interface ClaimOptions {
   exclude?: string[];
 }
 
-/** Arbitrary constant naming the advisory lock that makes counting a host's leases and taking new ones atomic. */
-const CLAIM_LOCK = 7_316_904_212;
 
 /**
  * Leases up to `limit` sources to this worker, oldest due first, never more per host than `perHost` minus the leases

@@ -6,6 +6,7 @@ import type { FetchResult } from '../fetcher/http.js';
 import type { ParsedFeed } from '../parser/types.js';
 import { withFullText, type FullTextOptions } from '../fulltext/enrich.js';
 import { stripForbidden, truncate } from '../processor/hygiene.js';
+import { sketchArticles } from '../dedup/sketch.js';
 import { normalizeParsedFeed, type NormalizedFeed } from '../processor/normalize.js';
 import { storeArticles, type StoreResult } from '../storage/articles.js';
 import type { SourceRow } from '../storage/sources.js';
@@ -68,8 +69,12 @@ export async function refreshSource(
       stage = 'fetching full text';
       if (source.fullText) items = await withFullText(db, source, items, { lookup: options.lookup, signal, onError: options.onFullTextError });
       signal.throwIfAborted();
+      // The pipeline: normalize → sketch (pure, per item) → store, which looks up candidates, plans the matches
+      // (dedup/plan.ts, pure) and applies the plan in one transaction.
+      stage = 'sketching';
+      const sketched = sketchArticles(items);
       stage = 'storing';
-      const stored = await storeArticles(db, { id: source.id, tags: source.tags }, items, topics);
+      const stored = await storeArticles(db, { id: source.id, tags: source.tags }, sketched, topics);
       const movedTo = fetched.movedTo && fetched.movedTo !== (row.currentUrl ?? source.url) ? fetched.movedTo : undefined;
       stage = 'recording';
       await recordSuccess(db, source, row, response, fetched.feed, normalized, items.length, attemptAt, started, movedTo);

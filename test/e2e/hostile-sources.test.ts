@@ -10,7 +10,6 @@ import { buildServer } from '../../src/http/server.js';
 import type { AppContext } from '../../src/worker/context.js';
 import { articles, sources } from '../../src/db/schema.js';
 import { LIMITS } from '../../src/processor/limits.js';
-import { lockStoryMatching } from '../../src/storage/articles.js';
 import { listSources, sourceStatus, type SourceRow } from '../../src/storage/sources.js';
 import { runPass } from '../../src/worker/pass.js';
 import { startScheduler, type Scheduler } from '../../src/worker/scheduler.js';
@@ -204,7 +203,8 @@ describe.skipIf(missingPostgres('the hung-store test'))('a store that hangs', ()
       await holder.migrate();
       const locked = new Promise<void>((resolve) => {
         holding = holder.db.transaction(async (tx) => {
-          await lockStoryMatching(tx);
+          // Reads go on; every write to articles waits for this transaction.
+          await tx.execute(sql`lock table articles in exclusive mode`);
           resolve();
           await new Promise<void>((done) => {
             release = done;

@@ -29,6 +29,7 @@ const ALL_TITLES = [
   'Student cubesat sends first signal',
 ];
 
+
 describe.each(testDatabases())('pipeline end to end on $name', (testDb) => {
   let stack: Stack;
   let feeds: FixtureServer;

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rssItem } from '../fixtures/bad-sources.js';
+import { original, wireCopy } from '../fixtures/dedup/pairs.js';
+import { GROUPS } from '../fixtures/dedup/stories.js';
 import { freshPostgresUrl } from '../helpers/database.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 import { startTributary, type RunningTributary } from '../helpers/process.js';
@@ -31,8 +33,8 @@ describe.skipIf(missingPostgres('the scale-out test (three worker processes)'))(
   let database: { url: string; drop(): Promise<void> };
   let workers: RunningTributary[] = [];
 
-  const start = async (count: number, delayMs: number, env: Record<string, string>) => {
-    const made = await slowFarm(count, delayMs);
+  const start = async (count: number, delayMs: number, env: Record<string, string>, made?: Awaited<ReturnType<typeof slowFarm>>) => {
+    made ??= await slowFarm(count, delayMs);
     farm = made.server;
     dir = mkdtempSync(join(tmpdir(), 'tributary-scale-'));
     const sources = Array.from({ length: count }, (_, i) => `  - { id: s${i}, url: "${farm.url}/s/${i}.xml", interval: 1m }`).join('\n');
@@ -85,6 +87,51 @@ describe.skipIf(missingPostgres('the scale-out test (three worker processes)'))(
       expect(text).toMatch(/^tributary_scheduler_lag_seconds_count \d+$/m);
       expect((await fetch(`${url}healthz`)).status).toBe(200);
       expect((await fetch(`${url}feeds/all.rss`)).status).toBe(404);
+    }
+  }, 120_000);
+
+  it('makes one story of copies that several workers store at the same moment', async () => {
+    // Eight outlets carry the same three reports (alternately the original and a wire copy). The farm holds every
+    // answer until all eight requests have arrived, then sends them together: the three workers store at once.
+    const reports = GROUPS.flat().slice(0, 3);
+    const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    const feed = (i: number) => `<rss version="2.0"><channel><title>Outlet ${i}</title>${reports.map((report, r) => {
+      const copy = (i + r) % 2 === 0 ? original(report) : wireCopy(report);
+      return `<item><title>${escape(copy.title)}</title><link>https://outlet${i}.example/${r}</link><guid>o${i}-${r}</guid>` +
+        `<pubDate>Thu, 05 Nov 2026 1${r}:0${i}:00 GMT</pubDate><description>${escape(copy.html)}</description></item>`;
+    }).join('')}</channel></rss>`;
+    const held: (() => void)[] = [];
+    let released = false;
+    const routes = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`/s/${i}.xml`, (_req: unknown, res: import('node:http').ServerResponse) => {
+      const send = () => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed(i));
+      if (released) return send();
+      held.push(send);
+      if (held.length === 8) {
+        released = true;
+        for (const answer of held.splice(0)) answer();
+      }
+    }]));
+    await start(8, 0, {}, { server: await startFixtureServer(routes), times: new Map() });
+    const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+    try {
+      await until('every outlet stored', async () => {
+        const [row] = await sql<{ stored: number }[]>`select count(*)::int as stored from articles`;
+        return row!.stored === 24 ? true : undefined;
+      }, 60_000);
+      await until('every fetch logged', () => (workers.flatMap(fetchedBy).length === 8 ? true : undefined), 30_000);
+      expect(workers.filter((w) => fetchedBy(w).length > 0).length, 'the outlets were spread over the workers').toBeGreaterThanOrEqual(2);
+      // Merges run right after each store's commit: wait until the story count settles at what it must be.
+      const stories = await until('one story per report', async () => {
+        const rows = await sql<{ title: string; articles: number }[]>`
+          select s.title, count(a.id)::int as articles from stories s join articles a on a.story_id = s.id group by s.id, s.title order by s.title`;
+        return rows.length === 3 ? rows : undefined;
+      }, 30_000).catch(async () => sql<{ title: string; articles: number }[]>`
+          select s.title, count(a.id)::int as articles from stories s join articles a on a.story_id = s.id group by s.id, s.title order by s.title`);
+      expect(stories.map((s) => s.articles)).toEqual([8, 8, 8]);
+      const [orphans] = await sql<{ n: number }[]>`select count(*)::int as n from articles where story_id is null`;
+      expect(orphans!.n).toBe(0);
+    } finally {
+      await sql.end();
     }
   }, 120_000);
 

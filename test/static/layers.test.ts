@@ -24,7 +24,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   // WebSub's protocol parts: signatures, leases, requests, discovery, the subscription store, signed POSTs.
   websub: ['util', 'types', 'config', 'db', 'fetcher'],
   fulltext: ['util', 'types', 'db', 'fetcher', 'parser', 'processor', 'metrics'],
-  storage: ['util', 'types', 'config', 'db', 'processor', 'dedup', 'topics'],
+  storage: ['util', 'types', 'config', 'db', 'processor', 'dedup', 'topics', 'metrics'],
   opml: ['util', 'types', 'config', 'processor'],
   worker: [
     'util', 'types', 'log', 'config', 'db', 'fetcher', 'parser', 'processor', 'topics', 'dedup', 'fulltext', 'metrics', 'storage',
