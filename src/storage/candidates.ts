@@ -30,13 +30,25 @@ export async function lookupCandidates(db: DbOrTx, batch: readonly Incoming[]): 
   if (batch.length === 0) return { exact: { byUrl: new Map(), byHash: new Map() }, candidates: [] };
   const [exact, hits] = await Promise.all([exactMatches(db, batch), bandHits(db, batch)]);
   const wanted = batch.map((item, i) => {
-    const counts = new Map<number, number>();
+    const counts = new Map<number, { storyId: number; shared: number }>();
     const time = item.publishedAt.getTime();
     for (const hit of hits[i]!) {
-      if (hit.storyId !== item.ownStory && Math.abs(hit.publishedAt - time) <= CANDIDATE_WINDOW_MS)
-        counts.set(hit.articleId, (counts.get(hit.articleId) ?? 0) + 1);
+      if (hit.storyId === item.ownStory || Math.abs(hit.publishedAt - time) > CANDIDATE_WINDOW_MS) continue;
+      const count = counts.get(hit.articleId);
+      if (count) count.shared++;
+      else counts.set(hit.articleId, { storyId: hit.storyId, shared: 1 });
     }
-    return [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, MAX_VERIFIED);
+    // The best article of each of the best few stories: the few verified must be different stories, or a story
+    // with many copies in the window would hide another one (two stories founded at once would never merge).
+    const stories = new Set<number>();
+    const best: [articleId: number, shared: number][] = [];
+    for (const [id, { storyId, shared }] of [...counts].sort((a, b) => b[1].shared - a[1].shared || a[0] - b[0])) {
+      if (stories.has(storyId)) continue;
+      stories.add(storyId);
+      best.push([id, shared]);
+      if (best.length === MAX_VERIFIED) break;
+    }
+    return best;
   });
   const ids = [...new Set(wanted.flatMap((list) => list.map(([id]) => id)))];
   if (ids.length === 0) return { exact, candidates: batch.map(() => []) };
