@@ -46,7 +46,8 @@ export function registerWebSubRoutes(app: FastifyInstance, ctx: () => AppContext
         && !await findSubscription(database.db, subscription.callback, subscription.topic)) {
         return plain(reply, 503, `The hub holds its limit of ${websub.maxSubscriptions} subscriptions`);
       }
-      if (verifier.full) return plain(reply.header('retry-after', '60'), 429, 'Too many subscription requests waiting for verification');
+      const busy = verifier.refusal(subscription.callback);
+      if (busy) return plain(reply.header('retry-after', '60'), 429, busy);
       verifier.accept(current, { request: subscription, target: topic.target, feedUrl: topic.canonical, baseUrl });
       return plain(reply, 202, 'Accepted: verification of intent follows');
     });
