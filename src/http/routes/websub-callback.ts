@@ -5,7 +5,7 @@ import { websubSourceSubscriptions } from '../../db/schema.js';
 import { metrics } from '../../metrics/registry.js';
 import { effectiveSource, type AppContext } from '../../worker/context.js';
 import { verifySignature } from '../../websub/signature.js';
-import { isLive, sourceSubscription } from '../../worker/websub-subscriber.js';
+import { isLive, REQUEST_PATIENCE_MS, sourceSubscription } from '../../worker/websub-subscriber.js';
 
 const plain = (reply: FastifyReply, status: number, message: string) => reply.code(status).type('text/plain; charset=utf-8').send(message);
 
@@ -30,9 +30,14 @@ export function registerWebSubCallback(app: FastifyInstance, ctx: () => AppConte
       const challenge = one(query, 'hub.challenge') ?? '';
       const row = await sourceSubscription(database.db, request.params.sourceId);
       const ours = row !== undefined && row.topic === topic;
-      if (mode === 'subscribe' && ours && row.state !== 'denied') {
+      // Only a request we sent lately is confirmed: anyone may send this GET, and confirming at any time would let a
+      // stranger mark the subscription active (and the source's polling relaxed) with no hub pushing anything.
+      const asked = ours && row.state !== 'denied' && Date.now() - row.requestedAt.getTime() < REQUEST_PATIENCE_MS;
+      if (mode === 'subscribe' && asked) {
         const lease = Number(one(query, 'hub.lease_seconds'));
-        const seconds = Number.isSafeInteger(lease) && lease > 0 ? lease : config.output.websub.subscribe.leaseSeconds;
+        const requested = config.output.websub.subscribe.leaseSeconds;
+        // Never longer than we asked for: a huge value would outlive every renewal (or not even be a date).
+        const seconds = Number.isSafeInteger(lease) && lease > 0 ? Math.min(lease, requested) : requested;
         await database.db.update(websubSourceSubscriptions)
           .set({ state: 'active', leaseSeconds: seconds, expiresAt: new Date(Date.now() + seconds * 1000), lastError: null })
           .where(eq(websubSourceSubscriptions.sourceId, row.sourceId));
@@ -64,6 +69,12 @@ export function registerWebSubCallback(app: FastifyInstance, ctx: () => AppConte
         return plain(reply, 410, 'no such subscription');
       }
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const source = effectiveSource(config, sourceConfig);
+      // The route's own limit is defaults.maxBytes; a source with a lower maxBytes gets no more pushed than fetched.
+      if (body.length > source.maxBytes) {
+        metrics.websubPushes.inc({ outcome: 'too_large' });
+        return plain(reply, 413, `pushed content is larger than this source's limit of ${source.maxBytes} bytes`);
+      }
       if (!verifySignature(row.secret, body, request.headers['x-hub-signature'] as string | undefined)) {
         // §8: the message is ignored, but its receipt still acknowledged.
         metrics.websubPushes.inc({ outcome: 'bad_signature' });
@@ -72,15 +83,13 @@ export function registerWebSubCallback(app: FastifyInstance, ctx: () => AppConte
       }
       const { ingestPushed } = await import('../../worker/ingest-pushed.js');
       try {
-        const stored = await ingestPushed(current, effectiveSource(config, sourceConfig), row.topic, body, request.headers['content-type']);
+        const stored = await ingestPushed(current, source, row.topic, body, request.headers['content-type']);
         metrics.websubPushes.inc({ outcome: 'ingested' });
         request.log.info({ source: row.sourceId, new: stored.added, updated: stored.updated }, 'websub: pushed content ingested');
       } catch (err) {
+        // Already recorded in the source's health and the subscription's last error.
         metrics.websubPushes.inc({ outcome: 'failed' });
-        const message = databaseErrorMessage(err);
-        request.log.warn({ source: row.sourceId, err: message }, 'websub: pushed content could not be ingested; the next poll fetches it');
-        await database.db.update(websubSourceSubscriptions).set({ lastError: `pushed content: ${message.slice(0, 500)}` })
-          .where(eq(websubSourceSubscriptions.sourceId, row.sourceId)).catch(() => {});
+        request.log.warn({ source: row.sourceId, err: databaseErrorMessage(err) }, 'websub: pushed content could not be ingested; the next poll fetches it');
       }
       return plain(reply, 202, '');
     });
