@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sources, websubSourceSubscriptions } from '../../src/db/schema.js';
 import { queryStories } from '../../src/storage/stories.js';
@@ -56,11 +56,11 @@ sources:
       'hub.mode': 'subscribe', 'hub.topic': TOPIC, 'hub.challenge': 'c1', 'hub.lease_seconds': lease,
     })}`);
     // A stranger's GET long after our request must not make the subscription active (and polling relaxed).
-    await setSubscription({ requestedAt: sql`now() - interval '1 hour'` });
+    await setSubscription({ requestedAt: new Date(Date.now() - 3_600_000) });
     expect((await verify('600')).status).toBe(404);
     expect((await subscription()).state).toBe('requested');
 
-    await setSubscription({ requestedAt: sql`now()` });
+    await setSubscription({ requestedAt: new Date() });
     const response = await verify('9007199254740991');
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('c1');
