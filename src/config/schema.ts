@@ -108,6 +108,8 @@ const websubSchema = z
         maxBackoff: duration(1000, '1s').default(6 * 3600_000),
         timeout: duration(1000, '1s').default(10_000).describe('one request to a callback or the external hub'),
         concurrency: z.int().min(1).max(64).default(4).describe('callbacks contacted at once'),
+        dropAfter: z.int().min(1).max(1000).default(5)
+          .describe('deliveries given up in a row (across changes and restarts) after which the subscription is dropped'),
       })
       .prefault({}),
     subscribe: z

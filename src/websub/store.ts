@@ -124,15 +124,28 @@ export async function recordDelivered(db: Db, id: number, claimed: string, sent:
     deliveredDigest: sent,
     pendingDigest: sql`case when ${done} then null else ${s.pendingDigest} end`,
     nextAttemptAt: sql`case when ${done} then null else now() end`,
-    attempts: 0, claimUntil: null, lastDeliveredAt: sql`now()`, lastError: null,
+    attempts: 0, failedDeliveries: 0, claimUntil: null, lastDeliveredAt: sql`now()`, lastError: null,
   }).where(eq(s.id, id));
 }
 
-/** A failed attempt: tried again after `retryMs`, or given up (undefined) until the feed changes again. */
-export async function recordFailedDelivery(db: Db, id: number, attempts: number, retryMs: number | undefined, error: string): Promise<void> {
+/** A failed attempt, tried again after `retryMs`. */
+export async function recordFailedDelivery(db: Db, id: number, attempts: number, retryMs: number, error: string): Promise<void> {
   const s = websubSubscriptions;
-  await db.update(s).set(retryMs === undefined
-    ? { pendingDigest: null, attempts: 0, nextAttemptAt: null, claimUntil: null, lastError: `gave up after ${attempts} attempts: ${error}` }
-    : { attempts, nextAttemptAt: sql`now() + ${`${Math.ceil(retryMs)} milliseconds`}::interval`, claimUntil: null, lastError: error },
-  ).where(eq(s.id, id));
+  await db.update(s).set({ attempts, nextAttemptAt: sql`now() + ${`${Math.ceil(retryMs)} milliseconds`}::interval`, claimUntil: null, lastError: error })
+    .where(eq(s.id, id));
+}
+
+/**
+ * A delivery given up: waits for the next change (or restart), unless the subscription has now had `dropAfter`
+ * deliveries in a row given up, when it is deleted (true): a dead callback is not retried at every change forever.
+ */
+export async function giveUpDelivery(db: Db, id: number, attempts: number, error: string, dropAfter: number): Promise<boolean> {
+  const s = websubSubscriptions;
+  const dropped = await db.delete(s).where(and(eq(s.id, id), sql`${s.failedDeliveries} + 1 >= ${dropAfter}`)).returning({ id: s.id });
+  if (dropped.length > 0) return true;
+  await db.update(s).set({
+    pendingDigest: null, attempts: 0, nextAttemptAt: null, claimUntil: null, failedDeliveries: sql`${s.failedDeliveries} + 1`,
+    lastError: `gave up after ${attempts} attempts: ${error}`,
+  }).where(eq(s.id, id));
+  return false;
 }
