@@ -101,6 +101,8 @@ const websubSchema = z
     allowPrivateCallbacks: z.boolean().default(false)
       .describe('accept callback URLs on loopback/private addresses (tests, a private network); refused otherwise'),
     maxSubscriptions: z.int().min(1).max(1_000_000).default(10_000).describe('subscriptions the hub keeps at most'),
+    maxFeeds: z.int().min(1).max(100_000).default(200)
+      .describe('distinct feeds (URL with its query) subscribed at most: each is rendered at every change of the data'),
     delivery: z
       .strictObject({
         retries: z.int().min(0).max(20).default(5).describe('attempts after the first before a delivery is given up'),

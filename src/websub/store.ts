@@ -13,6 +13,14 @@ export async function countLiveSubscriptions(db: Db): Promise<number> {
   return Number(row?.value ?? 0);
 }
 
+/** Distinct feeds with a live subscription, and whether `feedUrl` is one of them. */
+export async function countSubscribedFeeds(db: Db, feedUrl: string): Promise<{ feeds: number; subscribed: boolean }> {
+  const rows = await queryRows<{ feeds: number | string; subscribed: boolean }>(db, sql`
+    select count(distinct feed_url) as feeds, coalesce(bool_or(feed_url = ${feedUrl}), false) as subscribed
+    from websub_subscriptions where expires_at > now()`);
+  return { feeds: Number(rows[0]?.feeds ?? 0), subscribed: Boolean(rows[0]?.subscribed) };
+}
+
 export async function findSubscription(db: Db, callback: string, topic: string): Promise<SubscriptionRow | undefined> {
   const [row] = await db.select().from(websubSubscriptions)
     .where(and(eq(websubSubscriptions.callback, callback), eq(websubSubscriptions.topic, topic)));
@@ -30,14 +38,27 @@ export interface VerifiedSubscription {
   digest: string;
 }
 
+export interface HubLimits {
+  maxSubscriptions: number;
+  maxFeeds: number;
+}
+
+/** Why the hub cannot take a new subscription to `feedUrl` (for a 503), or undefined when it can. */
+export async function hubFull(db: Db, feedUrl: string, limits: HubLimits): Promise<string | undefined> {
+  if (await countLiveSubscriptions(db) >= limits.maxSubscriptions) return `The hub holds its limit of ${limits.maxSubscriptions} subscriptions`;
+  const { feeds, subscribed } = await countSubscribedFeeds(db, feedUrl);
+  if (!subscribed && feeds >= limits.maxFeeds) return `The hub delivers its limit of ${limits.maxFeeds} distinct feeds; subscribe to one of those`;
+  return undefined;
+}
+
 /**
  * Stores a verified subscription, or renews it (new lease and secret; what was delivered stays). False when it is new
- * and the hub already holds `max` live subscriptions.
+ * and the hub is full (hubFull).
  */
-export async function saveSubscription(db: Db, sub: VerifiedSubscription, max: number): Promise<boolean> {
+export async function saveSubscription(db: Db, sub: VerifiedSubscription, limits: HubLimits): Promise<boolean> {
   const existing = await findSubscription(db, sub.callback, sub.topic);
   if (!existing || existing.expiresAt.getTime() <= Date.now()) {
-    if (await countLiveSubscriptions(db) >= max) return false;
+    if (await hubFull(db, sub.feedUrl, limits)) return false;
   }
   const expiresAt = sql`now() + ${`${sub.leaseSeconds} seconds`}::interval`;
   const fields = {

@@ -132,6 +132,22 @@ output:
     expect(scrape).toMatch(/^tributary_websub_subscriptions 3$/m);
   });
 
+  it('delivers at most maxFeeds distinct feeds, so that query variants cannot multiply the rendering done at each change', async () => {
+    await stack.database.db.delete(websubSubscriptions);
+    stack.ctx = withWebSub(original, { maxFeeds: 2 });
+    for (const [path, topic] of [['/cb/f1', 'all.rss'], ['/cb/f2', 'all.rss?q=orbit']] as const) {
+      expect((await subscribe(path, `${stack.base}/feeds/${topic}`)).status).toBe(202);
+      await until(`${path} stored`, () => rowFor(path));
+    }
+    const variant = await subscribe('/cb/f3', `${stack.base}/feeds/all.rss?q=orbit2`);
+    expect(variant.status).toBe(503);
+    expect(await variant.text()).toMatch(/2 distinct feeds/);
+    // Another subscriber to a feed already delivered costs no rendering: accepted (the same feed in another spelling too).
+    expect((await subscribe('/cb/f3', `${stack.base}/feeds/all.rss?q=orbit&limit=${original.config.output.limit}`)).status).toBe(202);
+    await until('/cb/f3 stored', () => rowFor('/cb/f3'));
+    expect(new Set((await rows()).map((r) => r.feedUrl)).size).toBe(2);
+  });
+
   it('keeps at most a few requests per callback host waiting for verification, answering 429 with Retry-After beyond', async () => {
     await stack.database.db.delete(websubSubscriptions);
     const topic = `${stack.base}/feeds/all.rss`;

@@ -3,7 +3,7 @@ import { assertPublicHost } from '../../fetcher/address-guard.js';
 import type { AppContext } from '../../worker/context.js';
 import { SubscriptionVerifier } from '../websub/hub.js';
 import { formFields, parseSubscriptionRequest } from '../../websub/request.js';
-import { countLiveSubscriptions, findSubscription } from '../../websub/store.js';
+import { findSubscription, hubFull } from '../../websub/store.js';
 import { topicTarget } from '../websub/topic.js';
 import { baseUrlOf } from '../base-url.js';
 
@@ -42,9 +42,10 @@ export function registerWebSubRoutes(app: FastifyInstance, ctx: () => AppContext
           return plain(reply, 400, 'hub.callback is a loopback, private or link-local address, which this hub does not contact');
         }
       }
-      if (subscription.mode === 'subscribe' && await countLiveSubscriptions(database.db) >= websub.maxSubscriptions
-        && !await findSubscription(database.db, subscription.callback, subscription.topic)) {
-        return plain(reply, 503, `The hub holds its limit of ${websub.maxSubscriptions} subscriptions`);
+      if (subscription.mode === 'subscribe' && !await findSubscription(database.db, subscription.callback, subscription.topic)) {
+        // Each distinct feed is rendered at every change: a stranger must not multiply that work with q=… variants.
+        const full = await hubFull(database.db, topic.canonical, websub);
+        if (full) return plain(reply, 503, full);
       }
       const busy = verifier.refusal(subscription.callback);
       if (busy) return plain(reply.header('retry-after', '60'), 429, busy);

@@ -81,8 +81,8 @@ export class SubscriptionVerifier {
     const digest = feedDigest(await renderFeedTarget(database.db, config, target, baseUrl));
     const saved = await saveSubscription(database.db, {
       callback: request.callback, topic: request.topic, feedUrl, baseUrl, secret: request.secret, leaseSeconds, digest,
-    }, websub.maxSubscriptions);
+    }, websub);
     if (saved) log.info({ ...about, leaseSeconds }, 'websub: subscribed');
-    else log.warn({ ...about, max: websub.maxSubscriptions }, 'websub: subscription refused: the hub is full');
+    else log.warn({ ...about, maxSubscriptions: websub.maxSubscriptions, maxFeeds: websub.maxFeeds }, 'websub: subscription refused: the hub is full');
   }
 }
