@@ -119,4 +119,18 @@ sources:
     expect((await push(rss(1, 'Recovered'))).status).toBe(202);
     expect(await source()).toMatchObject({ lastError: null, consecutiveFailures: 0 });
   });
+
+  it('takes a denial only while our request is fresh, storing its reason without control characters', async () => {
+    const deny = (reason: string) => fetch(`${callback}?${new URLSearchParams({ 'hub.mode': 'denied', 'hub.topic': TOPIC, 'hub.reason': reason })}`);
+    // A stranger's denial of a live subscription would end it (pushes answered 410): refused.
+    await setSubscription({ requestedAt: new Date(Date.now() - 3_600_000) });
+    expect((await deny('go away')).status).toBe(404);
+    expect((await subscription()).state).toBe('active');
+    expect((await push(rss(1, 'Still pushed'))).status).toBe(202);
+
+    await setSubscription({ state: 'requested', requestedAt: new Date() });
+    const denied = await deny('not\u0000 on\u0007 our list');
+    expect(denied.status).toBe(200);
+    expect(await subscription()).toMatchObject({ state: 'denied', lastError: 'denied by the hub: not on our list' });
+  });
 });

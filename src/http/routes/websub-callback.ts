@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { databaseErrorMessage } from '../../db/errors.js';
+import { stripForbidden, truncate } from '../../processor/hygiene.js';
 import { websubSourceSubscriptions } from '../../db/schema.js';
 import { metrics } from '../../metrics/registry.js';
 import { effectiveSource, type AppContext } from '../../worker/context.js';
@@ -49,9 +50,12 @@ export function registerWebSubCallback(app: FastifyInstance, ctx: () => AppConte
         const wanted = ours && config.sources.some((s) => s.id === row.sourceId);
         return wanted ? plain(reply, 404, 'still subscribed') : plain(reply, 200, challenge);
       }
-      if (mode === 'denied' && ours) {
+      // Like a verification, a denial is taken only while our request is fresh: otherwise one stranger's GET would end
+      // a live subscription (pushes then answered 410). The reason is a stranger's text: stored without control characters.
+      if (mode === 'denied' && asked) {
+        const reason = truncate(stripForbidden(one(query, 'hub.reason') ?? ''), 500);
         await database.db.update(websubSourceSubscriptions)
-          .set({ state: 'denied', lastError: `denied by the hub: ${(one(query, 'hub.reason') ?? '').slice(0, 500)}` })
+          .set({ state: 'denied', lastError: `denied by the hub: ${reason}` })
           .where(eq(websubSourceSubscriptions.sourceId, row.sourceId));
         return plain(reply, 200, '');
       }
