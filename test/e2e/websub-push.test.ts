@@ -46,6 +46,17 @@ sources:
     await stack?.close();
   });
 
+  it('answers a source id that is no source, whatever it holds, as no subscription (never a 5xx)', async () => {
+    for (const id of ['%00', 'wire%00', 'WIRE', '%F0', 'a%2Fb', 'x'.repeat(300), "wire'--"]) {
+      const url = `${stack.base}/websub/callback/${id}`;
+      // 400 where the path is not even valid percent-encoding, 414 where it is longer than a route parameter may be.
+      const pushed = await fetch(url, { method: 'POST', body: rss(1), headers: { 'content-type': 'application/rss+xml' } });
+      expect([400, 410, 414], id).toContain(pushed.status);
+      const verification = await fetch(`${url}?hub.mode=subscribe&hub.topic=${encodeURIComponent(TOPIC)}&hub.challenge=c`);
+      expect([400, 404, 414], id).toContain(verification.status);
+    }
+  });
+
   it('refuses content for a subscription the hub has not verified (410), storing nothing', async () => {
     expect((await push(rss(1))).status).toBe(410);
     expect(await queryStories(stack.database.db, { limit: 10 })).toEqual([]);

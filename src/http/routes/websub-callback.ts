@@ -11,6 +11,11 @@ import { isLive, REQUEST_PATIENCE_MS, sourceSubscription } from '../../worker/we
 const plain = (reply: FastifyReply, status: number, message: string) => reply.code(status).type('text/plain; charset=utf-8').send(message);
 
 type Query = Record<string, string | string[] | undefined>;
+// Source ids are slugs (config schema): anything else in the path is no source, and is not sent to the database (a NUL
+// there made it fail with 500).
+const SOURCE_ID = /^[a-z0-9-]{1,200}$/;
+const subscriptionOf = (db: AppContext['database']['db'], sourceId: string) =>
+  (SOURCE_ID.test(sourceId) ? sourceSubscription(db, sourceId) : Promise.resolve(undefined));
 const one = (query: Query, name: string) => (typeof query[name] === 'string' ? query[name] : undefined);
 
 /**
@@ -29,7 +34,7 @@ export function registerWebSubCallback(app: FastifyInstance, ctx: () => AppConte
       const mode = one(query, 'hub.mode');
       const topic = one(query, 'hub.topic');
       const challenge = one(query, 'hub.challenge') ?? '';
-      const row = await sourceSubscription(database.db, request.params.sourceId);
+      const row = await subscriptionOf(database.db, request.params.sourceId);
       const ours = row !== undefined && row.topic === topic;
       // Only a request we sent lately is confirmed: anyone may send this GET, and confirming at any time would let a
       // stranger mark the subscription active (and the source's polling relaxed) with no hub pushing anything.
@@ -65,7 +70,7 @@ export function registerWebSubCallback(app: FastifyInstance, ctx: () => AppConte
     scope.post<{ Params: { sourceId: string } }>('/websub/callback/:sourceId', async (request, reply) => {
       const current = ctx();
       const { config, database } = current;
-      const row = await sourceSubscription(database.db, request.params.sourceId);
+      const row = await subscriptionOf(database.db, request.params.sourceId);
       const sourceConfig = config.sources.find((s) => s.id === request.params.sourceId);
       // §7/§8: 410 Gone tells the hub to stop pushing what nobody here subscribes to any more.
       if (!row || !sourceConfig || !isLive(row)) {
