@@ -86,6 +86,11 @@ output:
       [{ 'hub.mode': 'subscribe', 'hub.callback': `${subscriber.url}/x`, 'hub.topic': `${stack.base}/feeds/nope.rss` }, /names no feed/],
       [{ 'hub.mode': 'subscribe', 'hub.callback': 'gopher://x', 'hub.topic': `${stack.base}/feeds/all.rss` }, /hub.callback/],
       [{ 'hub.mode': 'subscribe', 'hub.callback': `${subscriber.url}/x`, 'hub.topic': `${stack.base}/feeds/all.rss`, 'hub.secret': 'x'.repeat(200) }, /200 bytes/],
+      // Control characters (a NUL fails in the database) in any field a stranger gives.
+      [{ 'hub.mode': 'subscribe', 'hub.callback': `${subscriber.url}/x\u0000`, 'hub.topic': `${stack.base}/feeds/all.rss` }, /hub.callback .*control characters/],
+      [{ 'hub.mode': 'subscribe', 'hub.callback': `${subscriber.url}/x`, 'hub.topic': `${stack.base}/feeds/all.rss?x=\u0000` }, /hub.topic .*control characters/],
+      [{ 'hub.mode': 'unsubscribe', 'hub.callback': `${subscriber.url}/x`, 'hub.topic': `${stack.base}/feeds/all.rss\u0007` }, /hub.topic .*control characters/],
+      [{ 'hub.mode': 'subscribe', 'hub.callback': `${subscriber.url}/x`, 'hub.topic': `${stack.base}/feeds/all.rss`, 'hub.secret': 'a\u0000b' }, /hub.secret .*control characters/],
     ];
     for (const [fields, message] of cases) {
       const response = await hubRequest(fields);
