@@ -1,15 +1,37 @@
+import { connect, type Socket } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sources, websubSourceSubscriptions } from '../../src/db/schema.js';
+import { PUSHES_AT_ONCE } from '../../src/http/routes/websub-callback.js';
 import { queryStories } from '../../src/storage/stories.js';
 import { signBody } from '../../src/websub/signature.js';
 import { FORGE_ATOM_TITLE, FORGE_RSS_TITLE, HOSTILE_RSS, SCRIPT_TITLE } from '../fixtures/hostile-output.js';
 import { testDatabases } from '../helpers/database.js';
 import { VALIDATOR_TIMEOUT, feedValidityErrors, readWithFeedparser } from '../helpers/feed-validators.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { until } from '../helpers/until.js';
 
 const SECRET = 'a-secret-the-hub-and-we-share';
 const TOPIC = 'https://wire.example/feed.xml';
+
+/** A push whose body never ends, on its own connection: its status once the server answers (without the body read). */
+function startPush(url: string): { socket: Socket; status: Promise<number> } {
+  const { hostname, port, pathname } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  const status = new Promise<number>((resolve, reject) => {
+    let head = '';
+    socket.on('data', (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      const match = /^HTTP\/1\.1 (\d{3})/.exec(head);
+      if (match) resolve(Number(match[1]));
+    });
+    socket.on('error', reject);
+  });
+  status.catch(() => {});
+  socket.write(`POST ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/rss+xml\r\n`
+    + `Content-Length: ${8 * 1024 * 1024}\r\n\r\n<?xml version="1.0"?><rss version="2.0"><channel>`);
+  return { socket, status };
+}
 
 function rss(count: number, prefix = 'Pushed story'): string {
   const items = Array.from({ length: count }, (_, i) => `<item><title>${prefix} ${i}</title><link>https://wire.example/${i}</link>
@@ -129,6 +151,28 @@ sources:
     // A good push clears it again.
     expect((await push(rss(1, 'Recovered'))).status).toBe(202);
     expect(await source()).toMatchObject({ lastError: null, consecutiveFailures: 0 });
+  });
+
+  it('reads no body of a push nobody asked for, and at most a few bodies at once (429 beyond)', async () => {
+    // A push to a source with no subscription is answered before its (here endless) body is read.
+    const stranger = await startPush(`${stack.base}/websub/callback/nobody`);
+    expect(await stranger.status).toBe(410);
+    stranger.socket.destroy();
+    // Held pushes to a live subscription occupy their places until they end: of one more than there are places, the
+    // last to arrive is refused at once; then so is any other push.
+    const held = Array.from({ length: PUSHES_AT_ONCE + 1 }, () => startPush(callback));
+    try {
+      const answered: number[] = [];
+      for (const h of held) void h.status.then((status) => answered.push(status));
+      await until('one held push refused as busy', () => (answered.length > 0 || undefined));
+      expect(answered).toEqual([429]);
+      const busy = await push(rss(1, 'Busy'));
+      expect(busy.status).toBe(429);
+      expect(busy.headers.get('retry-after')).toMatch(/^\d+$/);
+    } finally {
+      for (const h of held) h.socket.destroy();
+    }
+    await until('the places freed', async () => ((await push(rss(1, 'Freed'))).status === 202 || undefined));
   });
 
   it('takes a denial only while our request is fresh, storing its reason without control characters', async () => {

@@ -14,6 +14,7 @@ type Query = Record<string, string | string[] | undefined>;
 // Source ids are slugs (config schema): anything else in the path is no source, and is not sent to the database (a NUL
 // there made it fail with 500).
 const SOURCE_ID = /^[a-z0-9-]{1,200}$/;
+export const PUSHES_AT_ONCE = 4;
 const subscriptionOf = (db: AppContext['database']['db'], sourceId: string) =>
   (SOURCE_ID.test(sourceId) ? sourceSubscription(db, sourceId) : Promise.resolve(undefined));
 const one = (query: Query, name: string) => (typeof query[name] === 'string' ? query[name] : undefined);
@@ -67,7 +68,26 @@ export function registerWebSubCallback(app: FastifyInstance, ctx: () => AppConte
       return plain(reply, 404, 'no such subscription');
     });
 
-    scope.post<{ Params: { sourceId: string } }>('/websub/callback/:sourceId', async (request, reply) => {
+    let pushing = 0;
+    scope.post<{ Params: { sourceId: string } }>('/websub/callback/:sourceId', {
+      // Before the body is read: a push nobody here asked for is refused without its bytes being buffered, and at
+      // most PUSHES_AT_ONCE bodies (each up to maxBytes) are read at once; hubs retry a 429.
+      onRequest: async (request, reply) => {
+        const { config, database } = ctx();
+        const { sourceId } = request.params;
+        if (!isLive(await subscriptionOf(database.db, sourceId)) || !config.sources.some((s) => s.id === sourceId)) {
+          metrics.websubPushes.inc({ outcome: 'unknown' });
+          return plain(reply, 410, 'no such subscription');
+        }
+        if (pushing >= PUSHES_AT_ONCE) {
+          metrics.websubPushes.inc({ outcome: 'busy' });
+          return plain(reply.header('retry-after', '30'), 429, 'too many pushes at once');
+        }
+        pushing++;
+        reply.raw.once('close', () => pushing--);
+        return undefined;
+      },
+    }, async (request, reply) => {
       const current = ctx();
       const { config, database } = current;
       const row = await subscriptionOf(database.db, request.params.sourceId);
