@@ -175,6 +175,20 @@ sources:
     await until('the places freed', async () => ((await push(rss(1, 'Freed'))).status === 202 || undefined));
   });
 
+  it('drops a push whose body does not arrive within delivery.timeout, freeing its place', async () => {
+    const original = stack.ctx;
+    const { websub } = original.config.output;
+    stack.ctx = { ...original, config: { ...original.config, output: { ...original.config.output,
+      websub: { ...websub, delivery: { ...websub.delivery, timeout: 1000 } } } } };
+    try {
+      const held = Array.from({ length: PUSHES_AT_ONCE }, () => startPush(callback));
+      await Promise.all(held.map(({ socket }) => new Promise((resolve) => socket.once('close', resolve))));
+      expect((await push(rss(1, 'After the slow ones'))).status).toBe(202);
+    } finally {
+      stack.ctx = original;
+    }
+  });
+
   it('takes a denial only while our request is fresh, storing its reason without control characters', async () => {
     const deny = (reason: string) => fetch(`${callback}?${new URLSearchParams({ 'hub.mode': 'denied', 'hub.topic': TOPIC, 'hub.reason': reason })}`);
     // A stranger's denial of a live subscription would end it (pushes answered 410): refused.

@@ -84,7 +84,12 @@ export function registerWebSubCallback(app: FastifyInstance, ctx: () => AppConte
           return plain(reply.header('retry-after', '30'), 429, 'too many pushes at once');
         }
         pushing++;
-        reply.raw.once('close', () => pushing--);
+        // A body that trickles in must not hold its place for ever: it gets as long as one of our deliveries may take.
+        const timer = setTimeout(() => request.raw.destroy(), config.output.websub.delivery.timeout);
+        reply.raw.once('close', () => {
+          pushing--;
+          clearTimeout(timer);
+        });
         return undefined;
       },
     }, async (request, reply) => {
