@@ -42,13 +42,17 @@ export function registerWebSubRoutes(app: FastifyInstance, ctx: () => AppContext
           return plain(reply, 400, 'hub.callback is a loopback, private or link-local address, which this hub does not contact');
         }
       }
+      // Before any database work: a flood of requests costs the hub no more than this check.
+      const busy = verifier.refusal(subscription.callback);
+      if (busy) return plain(reply.header('retry-after', '60'), 429, busy);
       if (subscription.mode === 'subscribe' && !await findSubscription(database.db, subscription.callback, subscription.topic)) {
         // Each distinct feed is rendered at every change: a stranger must not multiply that work with q=… variants.
         const full = await hubFull(database.db, topic.canonical, websub);
         if (full) return plain(reply, 503, full);
+        // Asked again: others may have been accepted while the database answered.
+        const late = verifier.refusal(subscription.callback);
+        if (late) return plain(reply.header('retry-after', '60'), 429, late);
       }
-      const busy = verifier.refusal(subscription.callback);
-      if (busy) return plain(reply.header('retry-after', '60'), 429, busy);
       verifier.accept(current, { request: subscription, target: topic.target, feedUrl: topic.canonical, baseUrl });
       return plain(reply, 202, 'Accepted: verification of intent follows');
     });
