@@ -18,7 +18,8 @@ environment: DATABASE_URL, DATA_DIR (./data), CONFIG (config/sources.yaml), PORT
 
 // Each command loads its own modules when it runs: the fetching stack (parsers, sanitizer, cheerio, dedup) is large,
 // and a `web` process has no use for it.
-const serveCommand = async (options: { web: boolean; worker: boolean }) => (await import('./commands/serve.js')).serveCommand(options);
+const serveCommand = async (options: { web: boolean; worker: boolean }) =>
+  (await import('./commands/serve.js')).serveCommand(options);
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...rest] = argv;

@@ -15,14 +15,19 @@ export async function countLiveSubscriptions(db: Db): Promise<number> {
 
 /** Distinct feeds with a live subscription, and whether `feedUrl` is one of them. */
 export async function countSubscribedFeeds(db: Db, feedUrl: string): Promise<{ feeds: number; subscribed: boolean }> {
-  const rows = await queryRows<{ feeds: number | string; subscribed: boolean }>(db, sql`
+  const rows = await queryRows<{ feeds: number | string; subscribed: boolean }>(
+    db,
+    sql`
     select count(distinct feed_url) as feeds, coalesce(bool_or(feed_url = ${feedUrl}), false) as subscribed
-    from websub_subscriptions where expires_at > now()`);
+    from websub_subscriptions where expires_at > now()`,
+  );
   return { feeds: Number(rows[0]?.feeds ?? 0), subscribed: Boolean(rows[0]?.subscribed) };
 }
 
 export async function findSubscription(db: Db, callback: string, topic: string): Promise<SubscriptionRow | undefined> {
-  const [row] = await db.select().from(websubSubscriptions)
+  const [row] = await db
+    .select()
+    .from(websubSubscriptions)
     .where(and(eq(websubSubscriptions.callback, callback), eq(websubSubscriptions.topic, topic)));
   return row;
 }
@@ -45,9 +50,11 @@ export interface HubLimits {
 
 /** Why the hub cannot take a new subscription to `feedUrl` (for a 503), or undefined when it can. */
 export async function hubFull(db: Db, feedUrl: string, limits: HubLimits): Promise<string | undefined> {
-  if (await countLiveSubscriptions(db) >= limits.maxSubscriptions) return `The hub holds its limit of ${limits.maxSubscriptions} subscriptions`;
+  if ((await countLiveSubscriptions(db)) >= limits.maxSubscriptions)
+    return `The hub holds its limit of ${limits.maxSubscriptions} subscriptions`;
   const { feeds, subscribed } = await countSubscribedFeeds(db, feedUrl);
-  if (!subscribed && feeds >= limits.maxFeeds) return `The hub delivers its limit of ${limits.maxFeeds} distinct feeds; subscribe to one of those`;
+  if (!subscribed && feeds >= limits.maxFeeds)
+    return `The hub delivers its limit of ${limits.maxFeeds} distinct feeds; subscribe to one of those`;
   return undefined;
 }
 
@@ -62,10 +69,15 @@ export async function saveSubscription(db: Db, sub: VerifiedSubscription, limits
   }
   const expiresAt = sql`now() + ${`${sub.leaseSeconds} seconds`}::interval`;
   const fields = {
-    feedUrl: sub.feedUrl, baseUrl: sub.baseUrl, secret: sub.secret ?? null, leaseSeconds: sub.leaseSeconds,
-    expiresAt, verifiedAt: sql`now()`,
+    feedUrl: sub.feedUrl,
+    baseUrl: sub.baseUrl,
+    secret: sub.secret ?? null,
+    leaseSeconds: sub.leaseSeconds,
+    expiresAt,
+    verifiedAt: sql`now()`,
   };
-  await db.insert(websubSubscriptions)
+  await db
+    .insert(websubSubscriptions)
     .values({ callback: sub.callback, topic: sub.topic, ...fields, deliveredDigest: sub.digest })
     .onConflictDoUpdate({
       target: [websubSubscriptions.callback, websubSubscriptions.topic],
@@ -79,7 +91,9 @@ export async function saveSubscription(db: Db, sub: VerifiedSubscription, limits
 }
 
 export async function deleteSubscription(db: Db, callback: string, topic: string): Promise<void> {
-  await db.delete(websubSubscriptions).where(and(eq(websubSubscriptions.callback, callback), eq(websubSubscriptions.topic, topic)));
+  await db
+    .delete(websubSubscriptions)
+    .where(and(eq(websubSubscriptions.callback, callback), eq(websubSubscriptions.topic, topic)));
 }
 
 export async function deleteSubscriptionById(db: Db, id: number): Promise<void> {
@@ -88,15 +102,19 @@ export async function deleteSubscriptionById(db: Db, id: number): Promise<void> 
 
 /** Deletes subscriptions whose lease ended; how many. */
 export async function purgeExpired(db: Db): Promise<number> {
-  const rows = await db.delete(websubSubscriptions).where(lte(websubSubscriptions.expiresAt, sql`now()`))
+  const rows = await db
+    .delete(websubSubscriptions)
+    .where(lte(websubSubscriptions.expiresAt, sql`now()`))
     .returning({ id: websubSubscriptions.id });
   return rows.length;
 }
 
 /** The feeds someone is subscribed to, each once, with the base URL its links are written under. */
 export async function subscribedFeeds(db: Db): Promise<{ feedUrl: string; baseUrl: string }[]> {
-  return db.selectDistinct({ feedUrl: websubSubscriptions.feedUrl, baseUrl: websubSubscriptions.baseUrl })
-    .from(websubSubscriptions).where(live());
+  return db
+    .selectDistinct({ feedUrl: websubSubscriptions.feedUrl, baseUrl: websubSubscriptions.baseUrl })
+    .from(websubSubscriptions)
+    .where(live());
 }
 
 /**
@@ -105,10 +123,17 @@ export async function subscribedFeeds(db: Db): Promise<{ feedUrl: string; baseUr
  */
 export async function markFeedChanged(db: Db, feedUrl: string, digest: string): Promise<number> {
   const s = websubSubscriptions;
-  const rows = await db.update(s)
+  const rows = await db
+    .update(s)
     .set({ pendingDigest: digest, attempts: 0, nextAttemptAt: sql`now()`, lastError: null })
-    .where(and(eq(s.feedUrl, feedUrl), live(), sql`${s.deliveredDigest} is distinct from ${digest}`,
-      sql`${s.pendingDigest} is distinct from ${digest}`))
+    .where(
+      and(
+        eq(s.feedUrl, feedUrl),
+        live(),
+        sql`${s.deliveredDigest} is distinct from ${digest}`,
+        sql`${s.pendingDigest} is distinct from ${digest}`,
+      ),
+    )
     .returning({ id: s.id });
   return rows.length;
 }
@@ -119,7 +144,9 @@ export async function markFeedChanged(db: Db, feedUrl: string, digest: string): 
  */
 export async function claimDueDeliveries(db: Db, limit: number, claimMs: number): Promise<SubscriptionRow[]> {
   if (limit <= 0) return [];
-  const ids = await queryRows<{ id: number | string }>(db, sql`
+  const ids = await queryRows<{ id: number | string }>(
+    db,
+    sql`
     update websub_subscriptions set claim_until = now() + ${`${Math.ceil(claimMs / 1000)} seconds`}::interval
     where id in (
       select id from websub_subscriptions
@@ -128,10 +155,18 @@ export async function claimDueDeliveries(db: Db, limit: number, claimMs: number)
       order by next_attempt_at, id limit ${limit}
       for update skip locked
     )
-    returning id`);
+    returning id`,
+  );
   if (ids.length === 0) return [];
-  return db.select().from(websubSubscriptions)
-    .where(sql`${websubSubscriptions.id} in (${sql.join(ids.map((r) => sql`${Number(r.id)}`), sql`, `)})`);
+  return db
+    .select()
+    .from(websubSubscriptions)
+    .where(
+      sql`${websubSubscriptions.id} in (${sql.join(
+        ids.map((r) => sql`${Number(r.id)}`),
+        sql`, `,
+      )})`,
+    );
 }
 
 /**
@@ -141,18 +176,38 @@ export async function claimDueDeliveries(db: Db, limit: number, claimMs: number)
 export async function recordDelivered(db: Db, id: number, claimed: string, sent: string): Promise<void> {
   const s = websubSubscriptions;
   const done = sql`(${s.pendingDigest} is null or ${s.pendingDigest} in (${claimed}, ${sent}))`;
-  await db.update(s).set({
-    deliveredDigest: sent,
-    pendingDigest: sql`case when ${done} then null else ${s.pendingDigest} end`,
-    nextAttemptAt: sql`case when ${done} then null else now() end`,
-    attempts: 0, failedDeliveries: 0, claimUntil: null, lastDeliveredAt: sql`now()`, lastError: null,
-  }).where(eq(s.id, id));
+  await db
+    .update(s)
+    .set({
+      deliveredDigest: sent,
+      pendingDigest: sql`case when ${done} then null else ${s.pendingDigest} end`,
+      nextAttemptAt: sql`case when ${done} then null else now() end`,
+      attempts: 0,
+      failedDeliveries: 0,
+      claimUntil: null,
+      lastDeliveredAt: sql`now()`,
+      lastError: null,
+    })
+    .where(eq(s.id, id));
 }
 
 /** A failed attempt, tried again after `retryMs`. */
-export async function recordFailedDelivery(db: Db, id: number, attempts: number, retryMs: number, error: string): Promise<void> {
+export async function recordFailedDelivery(
+  db: Db,
+  id: number,
+  attempts: number,
+  retryMs: number,
+  error: string,
+): Promise<void> {
   const s = websubSubscriptions;
-  await db.update(s).set({ attempts, nextAttemptAt: sql`now() + ${`${Math.ceil(retryMs)} milliseconds`}::interval`, claimUntil: null, lastError: error })
+  await db
+    .update(s)
+    .set({
+      attempts,
+      nextAttemptAt: sql`now() + ${`${Math.ceil(retryMs)} milliseconds`}::interval`,
+      claimUntil: null,
+      lastError: error,
+    })
     .where(eq(s.id, id));
 }
 
@@ -160,13 +215,29 @@ export async function recordFailedDelivery(db: Db, id: number, attempts: number,
  * A delivery given up: waits for the next change (or restart), unless the subscription has now had `dropAfter`
  * deliveries in a row given up, when it is deleted (true): a dead callback is not retried at every change forever.
  */
-export async function giveUpDelivery(db: Db, id: number, attempts: number, error: string, dropAfter: number): Promise<boolean> {
+export async function giveUpDelivery(
+  db: Db,
+  id: number,
+  attempts: number,
+  error: string,
+  dropAfter: number,
+): Promise<boolean> {
   const s = websubSubscriptions;
-  const dropped = await db.delete(s).where(and(eq(s.id, id), sql`${s.failedDeliveries} + 1 >= ${dropAfter}`)).returning({ id: s.id });
+  const dropped = await db
+    .delete(s)
+    .where(and(eq(s.id, id), sql`${s.failedDeliveries} + 1 >= ${dropAfter}`))
+    .returning({ id: s.id });
   if (dropped.length > 0) return true;
-  await db.update(s).set({
-    pendingDigest: null, attempts: 0, nextAttemptAt: null, claimUntil: null, failedDeliveries: sql`${s.failedDeliveries} + 1`,
-    lastError: `gave up after ${attempts} attempts: ${error}`,
-  }).where(eq(s.id, id));
+  await db
+    .update(s)
+    .set({
+      pendingDigest: null,
+      attempts: 0,
+      nextAttemptAt: null,
+      claimUntil: null,
+      failedDeliveries: sql`${s.failedDeliveries} + 1`,
+      lastError: `gave up after ${attempts} attempts: ${error}`,
+    })
+    .where(eq(s.id, id));
   return false;
 }

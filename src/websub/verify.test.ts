@@ -13,7 +13,8 @@ describe('redirects from callbacks and hubs', () => {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     hits.push(`${req.method} ${url.pathname}`);
-    if (url.pathname === '/internal') return res.writeHead(200, { 'content-type': 'text/plain' }).end(url.searchParams.get('hub.challenge') ?? '');
+    if (url.pathname === '/internal')
+      return res.writeHead(200, { 'content-type': 'text/plain' }).end(url.searchParams.get('hub.challenge') ?? '');
     // Everything else sends the client to /internal, keeping the query (and so the challenge).
     res.writeHead(req.method === 'POST' ? 307 : 302, { location: `${base}/internal${url.search}` }).end();
   });
@@ -23,18 +24,31 @@ describe('redirects from callbacks and hubs', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const request = (callback: string) => ({ mode: 'subscribe' as const, callback, topic: 'https://news.example/feeds/all.rss' });
+  const request = (callback: string) => ({
+    mode: 'subscribe' as const,
+    callback,
+    topic: 'https://news.example/feeds/all.rss',
+  });
 
   it('does not follow a verification redirect, even where private addresses are allowed', async () => {
     hits.length = 0;
-    const result = await verifyIntent(request(`${base}/cb`), 600, { timeoutMs: 5000, allowPrivate: true, userAgent: 'test' });
+    const result = await verifyIntent(request(`${base}/cb`), 600, {
+      timeoutMs: 5000,
+      allowPrivate: true,
+      userAgent: 'test',
+    });
     expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/redirect/) });
     expect(hits).toEqual(['GET /cb']);
   });
 
   it('does not follow a redirect of a delivery or a subscription request', async () => {
     hits.length = 0;
-    const options = { body: Buffer.from('x'), headers: { 'content-type': 'text/plain' }, timeoutMs: 5000, allowPrivate: true };
+    const options = {
+      body: Buffer.from('x'),
+      headers: { 'content-type': 'text/plain' },
+      timeoutMs: 5000,
+      allowPrivate: true,
+    };
     expect(await postTo(`${base}/hub`, options)).toBe(307);
     expect(hits).toEqual(['POST /hub']);
   });
@@ -43,8 +57,12 @@ describe('redirects from callbacks and hubs', () => {
     hits.length = 0;
     const rebinding = guardedLookup((_host, callback) => callback(null, [{ address: '127.0.0.1', family: 4 }]));
     const port = new URL(base).port;
-    const result = await verifyIntent(request(`http://callback.example:${port}/cb`), 600,
-      { timeoutMs: 5000, allowPrivate: false, userAgent: 'test', lookup: rebinding });
+    const result = await verifyIntent(request(`http://callback.example:${port}/cb`), 600, {
+      timeoutMs: 5000,
+      allowPrivate: false,
+      userAgent: 'test',
+      lookup: rebinding,
+    });
     expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/refused to connect/) });
     expect(hits).toEqual([]);
   });

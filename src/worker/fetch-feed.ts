@@ -13,10 +13,13 @@ import { discoverHub, type DiscoveredHub } from '../websub/discover.js';
 export type FeedFetch =
   | { notModified: true; response: FetchResult }
   | {
-    notModified: false; response: FetchResult; feed: ParsedFeed; /** Where the feed turned out to live, if not where we asked. */ movedTo?: string;
-    /** The WebSub hub the feed advertises. */
-    hub?: DiscoveredHub;
-  };
+      notModified: false;
+      response: FetchResult;
+      feed: ParsedFeed;
+      /** Where the feed turned out to live, if not where we asked. */ movedTo?: string;
+      /** The WebSub hub the feed advertises. */
+      hub?: DiscoveredHub;
+    };
 
 const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5';
 
@@ -26,10 +29,20 @@ const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5';
  * discovered link elsewhere gets the private-address guard (unless the source sets allowPrivateNetwork), so a feed
  * cannot send the service into the operator's network.
  */
-export async function fetchFeed(source: EffectiveSource, row: SourceRow, lookup?: LookupFunction, signal?: AbortSignal): Promise<FeedFetch> {
+export async function fetchFeed(
+  source: EffectiveSource,
+  row: SourceRow,
+  lookup?: LookupFunction,
+  signal?: AbortSignal,
+): Promise<FeedFetch> {
   const options = {
-    timeoutMs: source.timeout, maxBytes: source.maxBytes, userAgent: source.userAgent, lookup, signal,
-    allowPrivateNetwork: source.allowPrivateNetwork, trustedHost: new URL(source.url).host,
+    timeoutMs: source.timeout,
+    maxBytes: source.maxBytes,
+    userAgent: source.userAgent,
+    lookup,
+    signal,
+    allowPrivateNetwork: source.allowPrivateNetwork,
+    trustedHost: new URL(source.url).host,
   };
   const target = row.currentUrl ?? source.url;
   const response = await fetchUrl(target, {
@@ -40,7 +53,13 @@ export async function fetchFeed(source: EffectiveSource, row: SourceRow, lookup?
   });
   if (response.notModified) return { notModified: true, response };
   const limits = { maxItems: source.maxItems };
-  if (source.scrape) return { notModified: false, response, feed: scrapeFeed(takeText(response), source.scrape, limits), movedTo: response.permanentUrl };
+  if (source.scrape)
+    return {
+      notModified: false,
+      response,
+      feed: scrapeFeed(takeText(response), source.scrape, limits),
+      movedTo: response.permanentUrl,
+    };
   try {
     const hub = discoverHub(response.body, response.headers, response.url);
     const feed = await parseFeedBody(takeBody(response), response.headers['content-type'], limits);
@@ -50,12 +69,14 @@ export async function fetchFeed(source: EffectiveSource, row: SourceRow, lookup?
     const link = discoverFeedLinks(err.html, response.url)[0];
     if (!link) throw new NotAFeedError('got an HTML page that advertises no feed (<link rel="alternate">)');
     const feedResponse = await fetchUrl(link, options);
-    if (feedResponse.notModified) throw new FetchError(`discovered feed ${link} answered 304 to an unconditional request`);
+    if (feedResponse.notModified)
+      throw new FetchError(`discovered feed ${link} answered 304 to an unconditional request`);
     const hub = discoverHub(feedResponse.body, feedResponse.headers, feedResponse.url);
-    const feed = await parseFeedBody(takeBody(feedResponse), feedResponse.headers['content-type'], limits)
-      .catch((inner: Error) => {
+    const feed = await parseFeedBody(takeBody(feedResponse), feedResponse.headers['content-type'], limits).catch(
+      (inner: Error) => {
         throw new NotAFeedError(`discovered feed ${link}: ${inner.message}`);
-      });
+      },
+    );
     return { notModified: false, response: feedResponse, feed, movedTo: feedResponse.url, hub };
   }
 }

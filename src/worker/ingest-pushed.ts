@@ -17,7 +17,11 @@ import { failureMessage } from './refresh-source.js';
  * left to the next poll. Throws the failure, already recorded, with its public message.
  */
 export async function ingestPushed(
-  ctx: AppContext, source: EffectiveSource, topic: string, body: Buffer, contentType: string | undefined,
+  ctx: AppContext,
+  source: EffectiveSource,
+  topic: string,
+  body: Buffer,
+  contentType: string | undefined,
 ): Promise<StoreResult> {
   const started = Date.now();
   const now = new Date();
@@ -25,33 +29,70 @@ export async function ingestPushed(
   let stage = 'parsing';
   try {
     const limit = refreshDeadlineMs(ctx);
-    const { stored, title, siteUrl, notice, items } = await withDeadline(limit, undefined,
-      () => `pushed content took longer than ${limit} ms: abandoned while ${stage}`, async (signal) => {
+    const { stored, title, siteUrl, notice, items } = await withDeadline(
+      limit,
+      undefined,
+      () => `pushed content took longer than ${limit} ms: abandoned while ${stage}`,
+      async (signal) => {
         const feed = await parseFeedBody(body, contentType, { maxItems: source.maxItems });
         signal.throwIfAborted();
         stage = 'normalizing';
         const normalized = normalizeParsedFeed(feed, { feedUrl: topic, now });
         stage = 'storing';
-        const stored = await storeArticles(db, { id: source.id, tags: source.tags }, sketchArticles(normalized.items), ctx.topics);
-        return { stored, title: normalized.title, siteUrl: normalized.siteUrl, notice: normalized.notice, items: normalized.items.length };
-      });
+        const stored = await storeArticles(
+          db,
+          { id: source.id, tags: source.tags },
+          sketchArticles(normalized.items),
+          ctx.topics,
+        );
+        return {
+          stored,
+          title: normalized.title,
+          siteUrl: normalized.siteUrl,
+          notice: normalized.notice,
+          items: normalized.items.length,
+        };
+      },
+    );
     // The poll schedule (relaxed while the subscription lives) is left as it is.
-    await db.update(sources).set({
-      lastAttemptAt: now, lastSuccessAt: now, lastError: null, lastDurationMs: Date.now() - started, consecutiveFailures: 0,
-      feedTitle: title, siteUrl, notice, itemsSeen: items,
-    }).where(eq(sources.id, source.id));
-    await db.update(websubSourceSubscriptions).set({ lastPushAt: now, lastError: null })
+    await db
+      .update(sources)
+      .set({
+        lastAttemptAt: now,
+        lastSuccessAt: now,
+        lastError: null,
+        lastDurationMs: Date.now() - started,
+        consecutiveFailures: 0,
+        feedTitle: title,
+        siteUrl,
+        notice,
+        itemsSeen: items,
+      })
+      .where(eq(sources.id, source.id));
+    await db
+      .update(websubSourceSubscriptions)
+      .set({ lastPushAt: now, lastError: null })
       .where(eq(websubSourceSubscriptions.sourceId, source.id));
     recordFetch(source.id, { ok: true, notModified: false, stored, durationMs: Date.now() - started });
     return stored;
   } catch (err) {
     const message = `pushed content: ${failureMessage(err)}`;
     recordFetch(source.id, { ok: false, durationMs: Date.now() - started });
-    await db.update(sources).set({
-      lastAttemptAt: now, lastError: message, lastDurationMs: Date.now() - started, consecutiveFailures: sql`${sources.consecutiveFailures} + 1`,
-    }).where(eq(sources.id, source.id)).catch(() => {});
-    await db.update(websubSourceSubscriptions).set({ lastError: message })
-      .where(eq(websubSourceSubscriptions.sourceId, source.id)).catch(() => {});
+    await db
+      .update(sources)
+      .set({
+        lastAttemptAt: now,
+        lastError: message,
+        lastDurationMs: Date.now() - started,
+        consecutiveFailures: sql`${sources.consecutiveFailures} + 1`,
+      })
+      .where(eq(sources.id, source.id))
+      .catch(() => {});
+    await db
+      .update(websubSourceSubscriptions)
+      .set({ lastError: message })
+      .where(eq(websubSourceSubscriptions.sourceId, source.id))
+      .catch(() => {});
     throw new Error(message, { cause: err });
   }
 }

@@ -51,7 +51,9 @@ describe.each(testDatabases())('a pass on $name', (testDb) => {
         held.push({ path: req.url!, res });
       });
     }
-    const list = Array.from({ length: count }, (_, i) => `  - { id: s${i}, url: "${feeds.url}/held/s${i}.xml" }`).join('\n');
+    const list = Array.from({ length: count }, (_, i) => `  - { id: s${i}, url: "${feeds.url}/held/s${i}.xml" }`).join(
+      '\n',
+    );
     return contextFromYaml(`defaults: { ${defaults} }\nsources:\n${list}\n`, database);
   };
   /** Answers held requests as they arrive until `count` have been answered. */
@@ -80,7 +82,10 @@ describe.each(testDatabases())('a pass on $name', (testDb) => {
 
   it('a scheduled pass takes only due sources; a named one takes those named, once each', async () => {
     const ctx = await setUp(3);
-    await database.db.update(sources).set({ nextFetchAt: new Date(Date.now() + 3_600_000) }).where(eq(sources.id, 's1'));
+    await database.db
+      .update(sources)
+      .set({ nextFetchAt: new Date(Date.now() + 3_600_000) })
+      .where(eq(sources.id, 's1'));
     const scheduled = runPass(ctx);
     await answerAll(2);
     expect((await scheduled).map((r) => r.sourceId).sort()).toEqual(['s0', 's2']);
@@ -101,7 +106,10 @@ describe.each(testDatabases())('a pass on $name', (testDb) => {
     await answerAll(2);
     const results = await pass;
     expect(results).toHaveLength(2);
-    expect(results.map((r) => r.outcome)).toEqual([expect.objectContaining({ ok: true }), expect.objectContaining({ ok: true })]);
+    expect(results.map((r) => r.outcome)).toEqual([
+      expect.objectContaining({ ok: true }),
+      expect.objectContaining({ ok: true }),
+    ]);
     expect(feeds.hits.size).toBe(2);
   });
 
@@ -116,7 +124,11 @@ describe.each(testDatabases())('a pass on $name', (testDb) => {
     await pass;
     const rows = await database.db.select().from(sources);
     expect(rows.map((r) => [r.id, r.lastAttemptAt, r.consecutiveFailures])).toEqual(
-      expect.arrayContaining([['s0', null, 0], ['s1', null, 0]]));
+      expect.arrayContaining([
+        ['s0', null, 0],
+        ['s1', null, 0],
+      ]),
+    );
   });
 
   it('skips a claimed source that is no longer in the configuration', async () => {
@@ -132,7 +144,10 @@ describe.each(testDatabases())('a pass on $name', (testDb) => {
     const ctx = await setUp(1, 'timeout: 20s');
     expect(leaseMs(ctx)).toBe(120_000);
     expect(refreshDeadlineMs(ctx)).toBe(96_000);
-    const slow = await contextFromYaml(`sources:\n  - { id: slow, url: "${feeds.url}/x.xml", timeout: 40s }\n`, database);
+    const slow = await contextFromYaml(
+      `sources:\n  - { id: slow, url: "${feeds.url}/x.xml", timeout: 40s }\n`,
+      database,
+    );
     expect(leaseMs(slow)).toBe(180_000);
     expect(leaseMs({ ...slow, leaseMs: 5_000 })).toBe(5_000);
   });
