@@ -114,6 +114,12 @@ const websubSchema = z
       .default(false)
       .describe('accept callback URLs on loopback/private addresses (tests, a private network); refused otherwise'),
     maxSubscriptions: z.int().min(1).max(1_000_000).default(10_000).describe('subscriptions the hub keeps at most'),
+    maxFeeds: z
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(200)
+      .describe('distinct feeds (URL with its query) subscribed at most: each is rendered at every change of the data'),
     delivery: z
       .strictObject({
         retries: z.int().min(0).max(20).default(5).describe('attempts after the first before a delivery is given up'),
@@ -121,6 +127,14 @@ const websubSchema = z
         maxBackoff: duration(1000, '1s').default(6 * 3600_000),
         timeout: duration(1000, '1s').default(10_000).describe('one request to a callback or the external hub'),
         concurrency: z.int().min(1).max(64).default(4).describe('callbacks contacted at once'),
+        dropAfter: z
+          .int()
+          .min(1)
+          .max(1000)
+          .default(5)
+          .describe(
+            'deliveries given up in a row (across changes and restarts) after which the subscription is dropped',
+          ),
       })
       .prefault({}),
     subscribe: z

@@ -202,6 +202,8 @@ export const websubSubscriptions = pgTable(
     deliveredDigest: text('delivered_digest'),
     pendingDigest: text('pending_digest'),
     attempts: integer('attempts').notNull().default(0),
+    /** Deliveries given up in a row, across changes and restarts: a dead callback is dropped at delivery.dropAfter. */
+    failedDeliveries: integer('failed_deliveries').notNull().default(0),
     nextAttemptAt: ts('next_attempt_at'),
     claimUntil: ts('claim_until'),
     lastDeliveredAt: ts('last_delivered_at'),

@@ -86,7 +86,7 @@ export function createMetrics() {
     }),
     websubDeliveries: new Counter({
       name: 'tributary_websub_deliveries_total',
-      help: 'WebSub content deliveries by outcome (delivered, failed: retried later, gave_up, gone: 410 from the callback)',
+      help: 'WebSub content deliveries by outcome (delivered, failed: retried later, gave_up, dropped: given up delivery.dropAfter times in a row so the subscription was deleted, gone: 410 from the callback)',
       labelNames: ['outcome'],
       registers: [registry],
     }),

@@ -3,8 +3,9 @@ import { original, outletArticle, trimmedCopy, wireCopy } from '../../test/fixtu
 import { GROUPS } from '../../test/fixtures/dedup/stories.js';
 import { testDatabases } from '../../test/helpers/database.js';
 import type { Database } from '../db/client.js';
-import { sources, stories } from '../db/schema.js';
+import { sources, stories, storyEvents } from '../db/schema.js';
 import { storeArticles } from './articles.js';
+import { MAX_STORED_EVENTS, TIMELINE_LENGTH } from './timeline.js';
 import { queryStories } from './stories.js';
 import { sketchArticles } from '../dedup/sketch.js';
 
@@ -80,5 +81,20 @@ describe.each(testDatabases())('story timeline on $name', (testDb) => {
     expect(earlierEvents).toBe(2);
     expect(timeline[0]).toMatchObject({ kind: 'title', newTitle: `${airDefence.title} (take 20)` });
     expect(timeline.at(-1)).toMatchObject({ kind: 'title', newTitle: `${airDefence.title} (take 1)` });
+  });
+
+  it('stores at most MAX_STORED_EVENTS events of a story, the newest, however often its headline flips', async () => {
+    for (let i = 21; i <= MAX_STORED_EVENTS + 30; i++) {
+      await store('a', [
+        item('a1', { ...original(airDefence), title: `${airDefence.title} (take ${i})` }, '2026-11-05T09:00:00Z'),
+      ]);
+    }
+    expect(await database.db.$count(storyEvents)).toBe(MAX_STORED_EVENTS);
+    const { timeline, earlierEvents } = await story();
+    expect(timeline[0]).toMatchObject({
+      kind: 'title',
+      newTitle: `${airDefence.title} (take ${MAX_STORED_EVENTS + 30})`,
+    });
+    expect(earlierEvents).toBe(MAX_STORED_EVENTS - TIMELINE_LENGTH);
   });
 });

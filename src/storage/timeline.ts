@@ -43,11 +43,23 @@ export async function recordTitleChange(
   title: string,
   at = new Date(),
 ): Promise<void> {
-  await tx.execute(sql`insert into story_events (story_id, at, kind, source_id, old_title, new_title)
+  const [inserted] = await queryRows<{ story_id: number | string }>(
+    tx,
+    sql`insert into story_events (story_id, at, kind, source_id, old_title, new_title)
     select s.id, ${at.toISOString()}::timestamptz, 'title', ${sourceId}, s.title, ${title}
     from articles a join stories s on s.id = a.story_id and s.lead_article_id = a.id
-    where a.id = ${articleId} and s.title is distinct from ${title}`);
+    where a.id = ${articleId} and s.title is distinct from ${title}
+    returning story_id`,
+  );
+  // A source that flips its headlines at every poll must not grow the table without bound: the oldest go.
+  if (inserted) {
+    await tx.execute(sql`delete from story_events where id in (
+      select id from story_events where story_id = ${Number(inserted.story_id)} order by at desc, id desc offset ${MAX_STORED_EVENTS})`);
+  }
 }
+
+/** Events kept per story (the newest): the entry shows TIMELINE_LENGTH and counts the rest up to this. */
+export const MAX_STORED_EVENTS = 100;
 
 /**
  * Called just before story `from` is merged into `into` (copies two workers stored at the same moment): `from`'s events

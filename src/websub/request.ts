@@ -13,8 +13,13 @@ const MAX_URL_LENGTH = 2000;
 // §5.1: "This parameter MUST be less than 200 bytes in length."
 const MAX_SECRET_BYTES = 199;
 
+// Control characters (NUL included) and unpaired surrogates: no URL or secret needs them, and a NUL fails in the database.
+const CONTROL = /[\p{Cc}\p{Cs}]/u;
+
 const one = (name: string) =>
-  z.string({ error: (issue) => (issue.input === undefined ? `${name} is required` : `${name} must be given once`) });
+  z
+    .string({ error: (issue) => (issue.input === undefined ? `${name} is required` : `${name} must be given once`) })
+    .refine((value) => !CONTROL.test(value), `${name} contains control characters`);
 
 const callback = one('hub.callback')
   .max(MAX_URL_LENGTH, `hub.callback is longer than ${MAX_URL_LENGTH} characters`)

@@ -13,6 +13,17 @@ export async function countLiveSubscriptions(db: Db): Promise<number> {
   return Number(row?.value ?? 0);
 }
 
+/** Distinct feeds with a live subscription, and whether `feedUrl` is one of them. */
+export async function countSubscribedFeeds(db: Db, feedUrl: string): Promise<{ feeds: number; subscribed: boolean }> {
+  const rows = await queryRows<{ feeds: number | string; subscribed: boolean }>(
+    db,
+    sql`
+    select count(distinct feed_url) as feeds, coalesce(bool_or(feed_url = ${feedUrl}), false) as subscribed
+    from websub_subscriptions where expires_at > now()`,
+  );
+  return { feeds: Number(rows[0]?.feeds ?? 0), subscribed: Boolean(rows[0]?.subscribed) };
+}
+
 export async function findSubscription(db: Db, callback: string, topic: string): Promise<SubscriptionRow | undefined> {
   const [row] = await db
     .select()
@@ -32,14 +43,29 @@ export interface VerifiedSubscription {
   digest: string;
 }
 
+export interface HubLimits {
+  maxSubscriptions: number;
+  maxFeeds: number;
+}
+
+/** Why the hub cannot take a new subscription to `feedUrl` (for a 503), or undefined when it can. */
+export async function hubFull(db: Db, feedUrl: string, limits: HubLimits): Promise<string | undefined> {
+  if ((await countLiveSubscriptions(db)) >= limits.maxSubscriptions)
+    return `The hub holds its limit of ${limits.maxSubscriptions} subscriptions`;
+  const { feeds, subscribed } = await countSubscribedFeeds(db, feedUrl);
+  if (!subscribed && feeds >= limits.maxFeeds)
+    return `The hub delivers its limit of ${limits.maxFeeds} distinct feeds; subscribe to one of those`;
+  return undefined;
+}
+
 /**
  * Stores a verified subscription, or renews it (new lease and secret; what was delivered stays). False when it is new
- * and the hub already holds `max` live subscriptions.
+ * and the hub is full (hubFull).
  */
-export async function saveSubscription(db: Db, sub: VerifiedSubscription, max: number): Promise<boolean> {
+export async function saveSubscription(db: Db, sub: VerifiedSubscription, limits: HubLimits): Promise<boolean> {
   const existing = await findSubscription(db, sub.callback, sub.topic);
   if (!existing || existing.expiresAt.getTime() <= Date.now()) {
-    if ((await countLiveSubscriptions(db)) >= max) return false;
+    if (await hubFull(db, sub.feedUrl, limits)) return false;
   }
   const expiresAt = sql`now() + ${`${sub.leaseSeconds} seconds`}::interval`;
   const fields = {
@@ -157,6 +183,7 @@ export async function recordDelivered(db: Db, id: number, claimed: string, sent:
       pendingDigest: sql`case when ${done} then null else ${s.pendingDigest} end`,
       nextAttemptAt: sql`case when ${done} then null else now() end`,
       attempts: 0,
+      failedDeliveries: 0,
       claimUntil: null,
       lastDeliveredAt: sql`now()`,
       lastError: null,
@@ -164,32 +191,53 @@ export async function recordDelivered(db: Db, id: number, claimed: string, sent:
     .where(eq(s.id, id));
 }
 
-/** A failed attempt: tried again after `retryMs`, or given up (undefined) until the feed changes again. */
+/** A failed attempt, tried again after `retryMs`. */
 export async function recordFailedDelivery(
   db: Db,
   id: number,
   attempts: number,
-  retryMs: number | undefined,
+  retryMs: number,
   error: string,
 ): Promise<void> {
   const s = websubSubscriptions;
   await db
     .update(s)
-    .set(
-      retryMs === undefined
-        ? {
-            pendingDigest: null,
-            attempts: 0,
-            nextAttemptAt: null,
-            claimUntil: null,
-            lastError: `gave up after ${attempts} attempts: ${error}`,
-          }
-        : {
-            attempts,
-            nextAttemptAt: sql`now() + ${`${Math.ceil(retryMs)} milliseconds`}::interval`,
-            claimUntil: null,
-            lastError: error,
-          },
-    )
+    .set({
+      attempts,
+      nextAttemptAt: sql`now() + ${`${Math.ceil(retryMs)} milliseconds`}::interval`,
+      claimUntil: null,
+      lastError: error,
+    })
     .where(eq(s.id, id));
+}
+
+/**
+ * A delivery given up: waits for the next change (or restart), unless the subscription has now had `dropAfter`
+ * deliveries in a row given up, when it is deleted (true): a dead callback is not retried at every change forever.
+ */
+export async function giveUpDelivery(
+  db: Db,
+  id: number,
+  attempts: number,
+  error: string,
+  dropAfter: number,
+): Promise<boolean> {
+  const s = websubSubscriptions;
+  const dropped = await db
+    .delete(s)
+    .where(and(eq(s.id, id), sql`${s.failedDeliveries} + 1 >= ${dropAfter}`))
+    .returning({ id: s.id });
+  if (dropped.length > 0) return true;
+  await db
+    .update(s)
+    .set({
+      pendingDigest: null,
+      attempts: 0,
+      nextAttemptAt: null,
+      claimUntil: null,
+      failedDeliveries: sql`${s.failedDeliveries} + 1`,
+      lastError: `gave up after ${attempts} attempts: ${error}`,
+    })
+    .where(eq(s.id, id));
+  return false;
 }

@@ -144,7 +144,7 @@ export async function refreshSource(
  * params: <the item's values>" (which could hold anything, a NUL Postgres then refuses again), without characters
  * XML forbids, and short.
  */
-function failureMessage(err: unknown): string {
+export function failureMessage(err: unknown): string {
   if (!(err instanceof Error)) return truncate(stripForbidden(String(err)), 1000);
   const database = err.cause instanceof Error && /^Failed query/.test(err.message);
   const message = database ? `database: ${(err.cause as Error).message}` : err.message;

@@ -12,7 +12,7 @@ export type SourceSubscriptionRow = typeof websubSourceSubscriptions.$inferSelec
 
 // A subscription request the hub has not verified within this long is sent again (one it denied, after a day); a lease
 // is renewed when less than this share of it is left.
-const REQUEST_PATIENCE_MS = 10 * 60_000;
+export const REQUEST_PATIENCE_MS = 10 * 60_000;
 const DENIED_PATIENCE_MS = 24 * 3600_000;
 const RENEW_SHARE = 0.2;
 

@@ -1,4 +1,7 @@
+import * as cheerio from 'cheerio';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { queryRows } from '../../src/db/rows.js';
 import { runPass } from '../../src/worker/pass.js';
 import { original, trimmedCopy } from '../fixtures/dedup/pairs.js';
 import { GROUPS } from '../fixtures/dedup/stories.js';
@@ -9,6 +12,11 @@ import { startStack, type Stack } from '../helpers/stack.js';
 
 const NATO = GROUPS.flat().find((r) => r.id === 'nato-air-defence')!;
 const REVISED = `${NATO.title}, ministers confirm`;
+// A headline change no output may take as markup: CDATA ends, a forged item, a script, characters XML forbids.
+// Entities are decoded once by XML and once more as the title's HTML, so the stored headline holds these tags as text.
+const HOSTILE = `${NATO.title} ]]> ]]>&lt;/title&gt;&lt;item&gt;&lt;title&gt;FORGED&lt;/title&gt; &lt;script&gt;alert(1)&lt;/script&gt; &amp; \u0007bell \u001bescape`;
+// eslint-disable-next-line no-control-regex -- the characters XML 1.0 cannot carry
+const xmlCarriable = (text: string) => text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 // The clock (Date only) is set and moved a minute between steps, so each step's time is distinct and known.
 const START = Date.parse('2026-11-20T12:00:00Z');
 const PUBLISHED = new Date(START - 3_600_000);
@@ -135,6 +143,35 @@ output: { baseUrl: "http://feeds.test" }
         [`${minute(joinedAt)} UTC`, 'Also reported by Bulletin'],
         [`${minute(PUBLISHED.getTime())} UTC`, 'First reported by Agency Wire'],
       ]);
+    }
+  });
+
+  it('carries a hostile headline change as text in every format', async () => {
+    advance();
+    stack.feeds.routes.set('/agency.xml', { body: agencyFeed(HOSTILE) });
+    await runPass(stack.ctx, { ids: ['agency'] });
+    const [event] = await queryRows<{ new_title: string }>(
+      stack.database.db,
+      sql`select new_title from story_events where kind = 'title' order by id desc limit 1`,
+    );
+    // What was stored (control characters may be stripped at normalization): the checks below test it.
+    const stored = event!.new_title;
+    expect(stored).toContain(']]></title><item><title>FORGED');
+    expect(stored).toContain('<script>');
+    const seen = await entry();
+    for (const format of ['rss', 'atom', 'json'] as const) {
+      const $ = cheerio.load(`<body>${seen[format].content}</body>`, null, false);
+      expect($('script').length, format).toBe(0);
+      const line = $('li').first().text();
+      expect(line, format).toBe(
+        `${line.slice(0, 21)}Headline changed by Agency Wire: “${REVISED}” → “${xmlCarriable(stored)}”`,
+      );
+    }
+    for (const format of ['rss', 'atom'] as const) {
+      const body = await (await fetch(`${stack.base}/feeds/all.${format}`)).text();
+      expect(body, format).not.toContain('FORGED</title>');
+      // eslint-disable-next-line no-control-regex -- the characters XML 1.0 forbids
+      expect(body, format).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
     }
   });
 });

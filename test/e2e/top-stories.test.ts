@@ -190,6 +190,58 @@ output: { baseUrl: "http://feeds.test", top: { limit: 10 } }
     expect((await fetch(`${base}/feeds/space/top.xml`)).status).toBe(404);
   });
 
+  it('answers hostile parameter values with a 400 naming the parameter, never a 5xx', async () => {
+    const values = [
+      '1e2',
+      '0x10',
+      '%2010',
+      '10%20',
+      '+10',
+      '-0',
+      '99999999999999999999',
+      '1'.repeat(5000),
+      '%00',
+      '10%00',
+      '%0A10',
+      '%C0%AE',
+      '%F0',
+      '%',
+      '%zz',
+      '１０',
+      '٣',
+      '10h%00',
+      '6h%0A',
+      '',
+      'NaN',
+      'Infinity',
+      '1_0',
+      '0b1',
+      '10.0',
+    ];
+    for (const name of ['window', 'min_outlets', 'limit']) {
+      for (const value of values) {
+        const query = `${name}=${value}`;
+        const response = await fetch(`${base}/feeds/top.json?${query}`);
+        expect(response.status, query).toBe(400);
+        expect(await response.text(), query).toMatch(new RegExp(`^query parameter "${name}"`));
+      }
+      const twice = await fetch(`${base}/feeds/space/top.rss?${name}=10&${name}=10`);
+      expect(twice.status, name).toBe(400);
+    }
+    // Parameters the route does not read change nothing, whatever they hold.
+    for (const query of ['__proto__=1', 'constructor=x', 'cb=%00', '%00=1', 'limit[]=10'])
+      expect((await fetch(`${base}/feeds/top.atom?${query}`)).status, query).toBe(200);
+    for (const path of [
+      '/feeds/%00/top.rss',
+      '/feeds/..%2F/top.rss',
+      '/feeds/space%00/top.json',
+      `/feeds/${'x'.repeat(3000)}/top.rss`,
+    ]) {
+      // A path longer than the server takes is 414.
+      expect([404, 414], path).toContain((await fetch(`${base}${path}`)).status);
+    }
+  });
+
   it('serves equal requests from one cached render, and recounts when the data or the minute changes', async () => {
     const first = await fetch(`${base}/feeds/top.json`);
     const etag = first.headers.get('etag')!;

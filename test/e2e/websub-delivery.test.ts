@@ -203,6 +203,50 @@ output:
       expect(await purgeExpired(stack.database.db)).toBe(1);
       expect(await rowFor('/signed')).toBeUndefined();
     });
+
+    it('drops a callback whose deliveries were given up dropAfter times in a row, across changes and restarts, and counts it', async () => {
+      await stack.database.db.delete(websubSubscriptions);
+      const original = stack.ctx;
+      const { websub } = original.config.output;
+      stack.ctx = {
+        ...original,
+        config: {
+          ...original.config,
+          output: {
+            ...original.config.output,
+            websub: { ...websub, delivery: { ...websub.delivery, retries: 0, dropAfter: 2 } },
+          },
+        },
+      };
+      let restarted: WebSubRunner | undefined;
+      try {
+        subscriber.behaviour.set('/dead', { deliveryStatus: 500 });
+        await subscribe('/dead', `${stack.base}/feeds/all.rss`);
+        await subscribe('/alive', `${stack.base}/feeds/all.atom`);
+        const droppedBefore = await counter('tributary_websub_deliveries_total', { outcome: 'dropped' });
+        await addStory('Satellite six reaches orbit');
+        // The first change given up: the subscription stays, and remembers it.
+        await until(
+          'the first delivery given up',
+          async () => (await rowFor('/dead'))?.failedDeliveries === 1 || undefined,
+        );
+        expect(await rowFor('/dead')).toMatchObject({
+          pendingDigest: null,
+          lastError: 'gave up after 1 attempts: the callback answered HTTP 500',
+        });
+        await until('the live callback delivered', () => deliveriesTo('/alive')[0]);
+        // A restarted worker tries the feed again: that counts too, and the second one in a row drops the subscription.
+        restarted = startWebSub(() => stack.ctx, { intervalMs: 100 });
+        await until('the dead callback dropped', async () => ((await rowFor('/dead')) ? undefined : true));
+        expect(deliveriesTo('/dead')).toHaveLength(2);
+        expect(await counter('tributary_websub_deliveries_total', { outcome: 'dropped' })).toBe(droppedBefore + 1);
+        expect(await rowFor('/alive')).toMatchObject({ failedDeliveries: 0, lastError: null });
+      } finally {
+        await restarted?.stop();
+        stack.ctx = original;
+        subscriber.behaviour.delete('/dead');
+      }
+    });
   },
 );
 

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { websubSubscriptions } from '../../src/db/schema.js';
 import { metrics } from '../../src/metrics/registry.js';
 import type { AppContext } from '../../src/worker/context.js';
+import { MAX_WAITING_PER_HOST } from '../../src/http/websub/hub.js';
 import { runPass } from '../../src/worker/pass.js';
 import { testDatabases } from '../helpers/database.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -135,6 +136,40 @@ output:
         },
         /200 bytes/,
       ],
+      // Control characters (a NUL fails in the database) in any field a stranger gives.
+      [
+        {
+          'hub.mode': 'subscribe',
+          'hub.callback': `${subscriber.url}/x\u0000`,
+          'hub.topic': `${stack.base}/feeds/all.rss`,
+        },
+        /hub.callback .*control characters/,
+      ],
+      [
+        {
+          'hub.mode': 'subscribe',
+          'hub.callback': `${subscriber.url}/x`,
+          'hub.topic': `${stack.base}/feeds/all.rss?x=\u0000`,
+        },
+        /hub.topic .*control characters/,
+      ],
+      [
+        {
+          'hub.mode': 'unsubscribe',
+          'hub.callback': `${subscriber.url}/x`,
+          'hub.topic': `${stack.base}/feeds/all.rss\u0007`,
+        },
+        /hub.topic .*control characters/,
+      ],
+      [
+        {
+          'hub.mode': 'subscribe',
+          'hub.callback': `${subscriber.url}/x`,
+          'hub.topic': `${stack.base}/feeds/all.rss`,
+          'hub.secret': 'a\u0000b',
+        },
+        /hub.secret .*control characters/,
+      ],
     ];
     for (const [fields, message] of cases) {
       const response = await hubRequest(fields);
@@ -197,6 +232,63 @@ output:
     await until('the fourth stored', () => rowFor('/cb/4'));
     const scrape = await (await fetch(`${stack.base}/metrics`)).text();
     expect(scrape).toMatch(/^tributary_websub_subscriptions 3$/m);
+  });
+
+  it('delivers at most maxFeeds distinct feeds, so that query variants cannot multiply the rendering done at each change', async () => {
+    await stack.database.db.delete(websubSubscriptions);
+    stack.ctx = withWebSub(original, { maxFeeds: 2 });
+    for (const [path, topic] of [
+      ['/cb/f1', 'all.rss'],
+      ['/cb/f2', 'all.rss?q=orbit'],
+    ] as const) {
+      expect((await subscribe(path, `${stack.base}/feeds/${topic}`)).status).toBe(202);
+      await until(`${path} stored`, () => rowFor(path));
+    }
+    const variant = await subscribe('/cb/f3', `${stack.base}/feeds/all.rss?q=orbit2`);
+    expect(variant.status).toBe(503);
+    expect(await variant.text()).toMatch(/2 distinct feeds/);
+    // Another subscriber to a feed already delivered costs no rendering: accepted (the same feed in another spelling too).
+    expect(
+      (await subscribe('/cb/f3', `${stack.base}/feeds/all.rss?q=orbit&limit=${original.config.output.limit}`)).status,
+    ).toBe(202);
+    await until('/cb/f3 stored', () => rowFor('/cb/f3'));
+    expect(new Set((await rows()).map((r) => r.feedUrl)).size).toBe(2);
+  });
+
+  it('keeps at most a few requests per callback host waiting for verification, answering 429 with Retry-After beyond', async () => {
+    await stack.database.db.delete(websubSubscriptions);
+    const topic = `${stack.base}/feeds/all.rss`;
+    const paths = Array.from({ length: MAX_WAITING_PER_HOST + 1 }, (_, i) => `/cb/slow-${i}`);
+    for (const path of [...paths, '/cb/slow-other']) subscriber.behaviour.set(path, { hangVerification: true });
+    try {
+      for (const path of paths.slice(0, -1)) expect((await subscribe(path, topic)).status).toBe(202);
+      const refused = await subscribe(paths.at(-1)!, topic);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(await refused.text()).toMatch(/callback host/);
+      // Another host is not held up by the first one's queue.
+      const other = await hubRequest({
+        'hub.mode': 'subscribe',
+        'hub.callback': `${subscriber.url.replace('127.0.0.1', 'localhost')}/cb/slow-other`,
+        'hub.topic': topic,
+      });
+      expect(other.status).toBe(202);
+    } finally {
+      // Held verifications are answered 503 (not verified) until none is left waiting: ten from one host, one from the other.
+      await until('verifications answered', () => {
+        subscriber.release();
+        return (
+          subscriber.verifications.filter((v) => v.path.startsWith('/cb/slow-')).length === MAX_WAITING_PER_HOST + 1 ||
+          undefined
+        );
+      });
+      subscriber.release();
+      for (const path of [...paths, '/cb/slow-other']) subscriber.behaviour.delete(path);
+    }
+    // Once they are answered, the host may ask again.
+    await until('the queue drained', async () => (await subscribe(paths.at(-1)!, topic)).status === 202 || undefined);
+    await until('the last one stored', () => rowFor(paths.at(-1)!));
+    expect((await rows()).map((r) => r.callback)).toEqual([`${subscriber.url}${paths.at(-1)}`]);
   });
 
   it('answers 404 when push delivery is off or an external hub is configured', async () => {

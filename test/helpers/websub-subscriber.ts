@@ -17,6 +17,8 @@ export interface CallbackBehaviour {
   deliveryStatus?: number;
   /** Take deliveries and never answer. */
   hang?: boolean;
+  /** Take verifications of intent and never answer. */
+  hangVerification?: boolean;
 }
 
 /** A WebSub subscriber (or external hub) on 127.0.0.1 recording verifications and deliveries, by callback path. */
@@ -25,7 +27,7 @@ export interface TestSubscriber {
   verifications: Verification[];
   deliveries: Delivery[];
   behaviour: Map<string, CallbackBehaviour>;
-  /** Answers the deliveries held by `hang` callbacks with 503. */
+  /** Answers the deliveries and verifications held by `hang` and `hangVerification` callbacks with 503. */
   release(): void;
   close(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export async function startSubscriber(): Promise<TestSubscriber> {
     if (req.method === 'GET') {
       const params = Object.fromEntries(url.searchParams);
       verifications.push({ path: url.pathname, params });
+      if (how.hangVerification) return held.push(res);
       if (how.echo === false) return res.writeHead(404).end('no such subscription');
       return res.writeHead(200, { 'content-type': 'text/plain' }).end(params['hub.challenge'] ?? '');
     }

@@ -3,7 +3,7 @@ import { assertPublicHost } from '../../fetcher/address-guard.js';
 import type { AppContext } from '../../worker/context.js';
 import { SubscriptionVerifier } from '../websub/hub.js';
 import { formFields, parseSubscriptionRequest } from '../../websub/request.js';
-import { countLiveSubscriptions, findSubscription } from '../../websub/store.js';
+import { findSubscription, hubFull } from '../../websub/store.js';
 import { topicTarget } from '../websub/topic.js';
 import { baseUrlOf } from '../base-url.js';
 
@@ -52,15 +52,20 @@ export function registerWebSubRoutes(app: FastifyInstance, ctx: () => AppContext
           );
         }
       }
+      // Before any database work: a flood of requests costs the hub no more than this check.
+      const busy = verifier.refusal(subscription.callback);
+      if (busy) return plain(reply.header('retry-after', '60'), 429, busy);
       if (
         subscription.mode === 'subscribe' &&
-        (await countLiveSubscriptions(database.db)) >= websub.maxSubscriptions &&
         !(await findSubscription(database.db, subscription.callback, subscription.topic))
       ) {
-        return plain(reply, 503, `The hub holds its limit of ${websub.maxSubscriptions} subscriptions`);
+        // Each distinct feed is rendered at every change: a stranger must not multiply that work with q=… variants.
+        const full = await hubFull(database.db, topic.canonical, websub);
+        if (full) return plain(reply, 503, full);
+        // Asked again: others may have been accepted while the database answered.
+        const late = verifier.refusal(subscription.callback);
+        if (late) return plain(reply.header('retry-after', '60'), 429, late);
       }
-      if (verifier.full)
-        return plain(reply.header('retry-after', '60'), 429, 'Too many subscription requests waiting for verification');
       verifier.accept(current, { request: subscription, target: topic.target, feedUrl: topic.canonical, baseUrl });
       return plain(reply, 202, 'Accepted: verification of intent follows');
     });

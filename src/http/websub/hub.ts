@@ -18,20 +18,31 @@ export interface AcceptedRequest {
   baseUrl: string;
 }
 
-// Verifications at once per process, and accepted requests waiting at most: beyond that the hub answers 429.
+// Verifications at once per process, and accepted requests waiting at most, in all and per callback host: beyond that
+// the hub answers 429. Each accepted request costs a GET to its callback, so a stranger must not be able to queue many
+// (nor crowd out everyone else by naming one victim host many times).
 const VERIFYING_AT_ONCE = 4;
-const MAX_WAITING = 200;
+export const MAX_WAITING = 200;
+export const MAX_WAITING_PER_HOST = 10;
 
 /** Verifies accepted requests in the background, a few at a time, and applies the verified ones to the database. */
 export class SubscriptionVerifier {
   private readonly limiter = new Limiter(VERIFYING_AT_ONCE);
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly perHost = new Map<string, number>();
 
-  get full(): boolean {
-    return this.inFlight.size >= MAX_WAITING;
+  /** Why a request for this callback must wait (429), or undefined when it can be accepted. */
+  refusal(callback: string): string | undefined {
+    if (this.inFlight.size >= MAX_WAITING) return 'Too many subscription requests waiting for verification';
+    if ((this.perHost.get(new URL(callback).hostname) ?? 0) >= MAX_WAITING_PER_HOST) {
+      return 'Too many subscription requests for this callback host waiting for verification';
+    }
+    return undefined;
   }
 
   accept(ctx: AppContext, accepted: AcceptedRequest): void {
+    const host = new URL(accepted.request.callback).hostname;
+    this.perHost.set(host, (this.perHost.get(host) ?? 0) + 1);
     const task = this.limiter
       .run(() => this.process(ctx, accepted))
       .catch((err: unknown) =>
@@ -40,7 +51,12 @@ export class SubscriptionVerifier {
           'websub: subscription not applied',
         ),
       )
-      .finally(() => this.inFlight.delete(task));
+      .finally(() => {
+        this.inFlight.delete(task);
+        const left = (this.perHost.get(host) ?? 1) - 1;
+        if (left > 0) this.perHost.set(host, left);
+        else this.perHost.delete(host);
+      });
     this.inFlight.add(task);
   }
 
@@ -82,9 +98,13 @@ export class SubscriptionVerifier {
         leaseSeconds,
         digest,
       },
-      websub.maxSubscriptions,
+      websub,
     );
     if (saved) log.info({ ...about, leaseSeconds }, 'websub: subscribed');
-    else log.warn({ ...about, max: websub.maxSubscriptions }, 'websub: subscription refused: the hub is full');
+    else
+      log.warn(
+        { ...about, maxSubscriptions: websub.maxSubscriptions, maxFeeds: websub.maxFeeds },
+        'websub: subscription refused: the hub is full',
+      );
   }
 }

@@ -17,6 +17,7 @@ import {
   claimDueDeliveries,
   countLiveSubscriptions,
   deleteSubscriptionById,
+  giveUpDelivery,
   markFeedChanged,
   purgeExpired,
   recordDelivered,
@@ -134,8 +135,7 @@ export function startWebSub(ctx: () => AppContext, options: RunnerOptions = {}):
     const about = { callback: row.callback, topic: row.topic };
     const topic = topicTarget(row.feedUrl, row.baseUrl, config);
     if (!topic.ok) {
-      await recordFailedDelivery(database.db, row.id, row.attempts + 1, undefined, 'the feed no longer exists');
-      metrics.websubDeliveries.inc({ outcome: 'gave_up' });
+      await giveUp(current, row, row.attempts + 1, 'the feed no longer exists');
       return;
     }
     const { body, digest } = await render(current, row.feedUrl, topic.target, row.baseUrl);
@@ -173,12 +173,26 @@ export function startWebSub(ctx: () => AppContext, options: RunnerOptions = {}):
     }
     const attempts = row.attempts + 1;
     const wait = retryDelay(attempts, websub.delivery);
+    if (wait === undefined) return giveUp(current, row, attempts, failure);
     await recordFailedDelivery(database.db, row.id, attempts, wait, failure);
-    metrics.websubDeliveries.inc({ outcome: wait === undefined ? 'gave_up' : 'failed' });
-    log.warn(
-      { ...about, err: failure, attempts, retryInMs: wait },
-      wait === undefined ? 'websub: delivery given up' : 'websub: delivery failed',
-    );
+    metrics.websubDeliveries.inc({ outcome: 'failed' });
+    log.warn({ ...about, err: failure, attempts, retryInMs: wait }, 'websub: delivery failed');
+  }
+
+  /** The retries are spent: wait for the next change, or drop a callback that failed `dropAfter` changes in a row. */
+  async function giveUp(current: AppContext, row: SubscriptionRow, attempts: number, failure: string): Promise<void> {
+    const { dropAfter } = current.config.output.websub.delivery;
+    const about = { callback: row.callback, topic: row.topic, err: failure, attempts };
+    if (await giveUpDelivery(current.database.db, row.id, attempts, failure, dropAfter)) {
+      metrics.websubDeliveries.inc({ outcome: 'dropped' });
+      current.log.warn(
+        { ...about, givenUpInARow: dropAfter },
+        'websub: delivery given up; the callback failed too many changes in a row, subscription dropped',
+      );
+      return;
+    }
+    metrics.websubDeliveries.inc({ outcome: 'gave_up' });
+    current.log.warn({ ...about, givenUpInARow: row.failedDeliveries + 1 }, 'websub: delivery given up');
   }
 
   async function tick(): Promise<void> {

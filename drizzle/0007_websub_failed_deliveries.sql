@@ -1,0 +1,1 @@
+ALTER TABLE "websub_subscriptions" ADD COLUMN "failed_deliveries" integer DEFAULT 0 NOT NULL;
