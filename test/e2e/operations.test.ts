@@ -155,7 +155,7 @@ describe.each(childDatabases())('running service on $name', (kind) => {
     expect(messages).toContain('second signal: exiting now');
     expect(messages).not.toContain('shutdown deadline reached: fetches in flight were abandoned and will be retried');
     expect(messages).not.toContain('stopped');
-  }, 30_000);
+  }, 60_000);
 
   it('reloads the config: a bad edit keeps the last good one, a good edit adds a source fetched within a tick', async () => {
     const service = start('serve', sourceList(['quick']), { TICK_SECONDS: '10' });
