@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/log.js';
 import { metrics } from '../../src/metrics/registry.js';
 import { createContext } from '../../src/worker/context.js';
 import { runPass } from '../../src/worker/pass.js';
-import { tuneIngestHeap } from '../../src/worker/heap.js';
+import { tuneIngestHeap } from '../../src/commands/heap.js';
 
 export interface PassChildResult {
   ms: number;

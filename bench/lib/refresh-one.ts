@@ -8,7 +8,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { silentLogger } from '../../src/log.js';
 import { syncSources } from '../../src/storage/sources.js';
 import { createContext } from '../../src/worker/context.js';
-import { tuneIngestHeap } from '../../src/worker/heap.js';
+import { tuneIngestHeap } from '../../src/commands/heap.js';
 import { runPass } from '../../src/worker/pass.js';
 
 interface RefreshOneOptions {
