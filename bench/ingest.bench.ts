@@ -21,15 +21,22 @@ async function parseAll(feeds: string[]): Promise<{ ms: number; items: Normalize
   const parsed = [];
   for (const xml of feeds) parsed.push(await parseFeed(xml));
   const ms = performance.now() - started;
-  return { ms, items: parsed.map((feed) => normalizeFeed(feed, { feedUrl: 'https://bench.example/rss', now: new Date() })) };
+  return {
+    ms,
+    items: parsed.map((feed) => normalizeFeed(feed, { feedUrl: 'https://bench.example/rss', now: new Date() })),
+  };
 }
 
 async function main() {
-  console.log(`ingest benchmark — ${machine()}; ${ITEMS} new items per measurement, ${PER_FEED} per feed, real Postgres`);
+  console.log(
+    `ingest benchmark — ${machine()}; ${ITEMS} new items per measurement, ${PER_FEED} per feed, real Postgres`,
+  );
   const database = await benchDatabase('tributary_bench_ingest');
   const { db } = database;
   try {
-    await db.execute(sql`insert into sources (id, url) values ('seed', 'https://seed.example/'), ('bench', 'https://bench.example/')`);
+    await db.execute(
+      sql`insert into sources (id, url) values ('seed', 'https://seed.example/'), ('bench', 'https://bench.example/')`,
+    );
     let stored = 0;
     const rows: string[][] = [];
     const lookups: number[] = [];
@@ -47,7 +54,11 @@ async function main() {
       let started = performance.now();
       for (const item of probe) {
         const { exact, candidates } = await lookupCandidates(db, [item]);
-        planMatches([{ canonicalUrl: item.canonicalUrl, contentHash: item.contentHash, ...item.sketch }], exact, candidates);
+        planMatches(
+          [{ canonicalUrl: item.canonicalUrl, contentHash: item.contentHash, ...item.sketch }],
+          exact,
+          candidates,
+        );
       }
       const lookupMs = (performance.now() - started) / probe.length;
       lookups.push(lookupMs);
@@ -57,18 +68,40 @@ async function main() {
       const normalizeRate = ITEMS / ((performance.now() - started) / 1000);
       started = performance.now();
       let merged = 0;
-      for (const items of pipeline.items) merged += (await storeArticles(db, { id: 'bench', tags: [] }, sketchArticles(items), [])).merged;
+      for (const items of pipeline.items)
+        merged += (await storeArticles(db, { id: 'bench', tags: [] }, sketchArticles(items), [])).merged;
       const storeMs = performance.now() - started;
-      const ingestRate = ITEMS / ((storeMs + ITEMS / normalizeRate * 1000) / 1000);
+      const ingestRate = ITEMS / ((storeMs + (ITEMS / normalizeRate) * 1000) / 1000);
       stored += ITEMS;
-      rows.push([size.toLocaleString('en'), `${seedSeconds.toFixed(0)} s`, `${Math.round(parseRate)}`, `${Math.round(normalizeRate)}`,
-        `${(storeMs / ITEMS).toFixed(2)} ms`, `${Math.round(ingestRate)}`,
-        `${(ingestRate / parseRate * 100).toFixed(1)} %`, `${lookupMs.toFixed(2)} ms`, `${merged} of ${copies} copies`]);
+      rows.push([
+        size.toLocaleString('en'),
+        `${seedSeconds.toFixed(0)} s`,
+        `${Math.round(parseRate)}`,
+        `${Math.round(normalizeRate)}`,
+        `${(storeMs / ITEMS).toFixed(2)} ms`,
+        `${Math.round(ingestRate)}`,
+        `${((ingestRate / parseRate) * 100).toFixed(1)} %`,
+        `${lookupMs.toFixed(2)} ms`,
+        `${merged} of ${copies} copies`,
+      ]);
     }
-    const header = ['stored before', 'seeding', 'parse-only items/s', 'parse+normalize items/s', 'store per item', 'ingest items/s', 'ingest/parse', 'near-dup lookup', 'merged'];
+    const header = [
+      'stored before',
+      'seeding',
+      'parse-only items/s',
+      'parse+normalize items/s',
+      'store per item',
+      'ingest items/s',
+      'ingest/parse',
+      'near-dup lookup',
+      'merged',
+    ];
     console.log(`| ${header.join(' | ')} |\n|${header.map(() => ' --- ').join('|')}|`);
     for (const row of rows) console.log(`| ${row.join(' | ')} |`);
-    if (lookups.length === 2) console.log(`near-dup lookup at ${SIZES[1]!.toLocaleString('en')} / at ${SIZES[0]!.toLocaleString('en')}: ${(lookups[1]! / lookups[0]!).toFixed(2)}×`);
+    if (lookups.length === 2)
+      console.log(
+        `near-dup lookup at ${SIZES[1]!.toLocaleString('en')} / at ${SIZES[0]!.toLocaleString('en')}: ${(lookups[1]! / lookups[0]!).toFixed(2)}×`,
+      );
   } finally {
     await database.close();
   }

@@ -10,7 +10,9 @@ const benches = readdirSync(new URL('.', import.meta.url))
 let failed = false;
 for (const file of benches) {
   console.log(`\n=== ${file}`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', new URL(file, import.meta.url).pathname], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', new URL(file, import.meta.url).pathname], {
+    stdio: 'inherit',
+  });
   failed ||= result.status !== 0;
 }
 process.exit(failed ? 1 : 0);

@@ -20,25 +20,36 @@ const REQUESTS = Number(process.env.BENCH_TOP_REQUESTS ?? 30);
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 async function main() {
-  console.log(`top-stories benchmark — ${machine()}; ${ARTICLES.toLocaleString('en')} articles on real Postgres, ${REQUESTS} renders per row`);
+  console.log(
+    `top-stories benchmark — ${machine()}; ${ARTICLES.toLocaleString('en')} articles on real Postgres, ${REQUESTS} renders per row`,
+  );
   const database = await benchDatabase('tributary_bench_top');
   try {
     const { db } = database;
-    await db.execute(sql`insert into sources (id, url) select s, 'https://' || s || '.example/' from unnest(array['seed','o1','o2','o3']) s`);
+    await db.execute(
+      sql`insert into sources (id, url) select s, 'https://' || s || '.example/' from unnest(array['seed','o1','o2','o3']) s`,
+    );
     const seeding = Date.now();
     await seedTo(db, 0, ARTICLES);
     // One article a second over the last ~11.6 days (seedTo). In every ten, the three after a story's own article join it
     // from other outlets, fewer of them as the story number grows, so stories are carried by 1 to 4 outlets.
     await db.execute(sql`update articles set story_id = id - id % 10, source_id = 'o' || (id % 10)
       where id > 10 and id % 10 between 1 and 3 and (id / 10) % 4 >= id % 10`);
-    await db.execute(sql`delete from stories s where s.id > 10 and s.id % 10 between 1 and 3 and (s.id / 10) % 4 >= s.id % 10`);
+    await db.execute(
+      sql`delete from stories s where s.id > 10 and s.id % 10 between 1 and 3 and (s.id / 10) % 4 >= s.id % 10`,
+    );
     // What ingest maintains: the article count, and updated_at at the newest report (here the story's own article).
     await db.execute(sql`update stories set article_count = 1 + (id / 10) % 4 where id % 10 = 0`);
     await db.execute(sql`update stories set updated_at = published_at`);
-    const parsed = parseConfig(`sources:\n  - { id: seed, url: "https://seed.example/" }\ntopics:\n  - { id: defense, include: [missile] }\noutput: { baseUrl: "http://bench.test" }\n`, 'bench.yaml');
+    const parsed = parseConfig(
+      `sources:\n  - { id: seed, url: "https://seed.example/" }\ntopics:\n  - { id: defense, include: [missile] }\noutput: { baseUrl: "http://bench.test" }\n`,
+      'bench.yaml',
+    );
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     await syncTopics(db, parsed.config);
-    await db.execute(sql`insert into story_topics (topic_id, story_id, published_at) select 'defense', id, published_at from stories where id % 20 = 0`);
+    await db.execute(
+      sql`insert into story_topics (topic_id, story_id, published_at) select 'defense', id, published_at from stories where id % 20 = 0`,
+    );
     await db.execute(sql`vacuum analyze`);
     console.log(`seeded in ${((Date.now() - seeding) / 1000).toFixed(0)} s`);
 
@@ -65,25 +76,46 @@ async function main() {
     };
 
     const rows: [string, Awaited<ReturnType<typeof time>>][] = [];
-    for (const path of ['/feeds/all.rss', '/feeds/top.rss', '/feeds/top.rss?window=6h', '/feeds/top.rss?window=7d',
-      '/feeds/top.rss?window=7d&min_outlets=4&limit=50', '/feeds/defense/top.rss', '/feeds/defense.rss']) {
+    for (const path of [
+      '/feeds/all.rss',
+      '/feeds/top.rss',
+      '/feeds/top.rss?window=6h',
+      '/feeds/top.rss?window=7d',
+      '/feeds/top.rss?window=7d&min_outlets=4&limit=50',
+      '/feeds/defense/top.rss',
+      '/feeds/defense.rss',
+    ]) {
       rows.push([path, await time(path)]);
     }
     await app.close();
 
     const baseline = rows[0]![1];
-    console.log('\n| request (every one a render) | entries | p50 ms | p90 ms | p50 vs /feeds/all.rss |\n| --- | --- | --- | --- | --- |');
+    console.log(
+      '\n| request (every one a render) | entries | p50 ms | p90 ms | p50 vs /feeds/all.rss |\n| --- | --- | --- | --- | --- |',
+    );
     for (const [path, r] of rows) {
-      console.log(`| ${path} | ${r.entries} | ${r.p50.toFixed(1)} | ${r.p90.toFixed(1)} | ${(r.p50 / baseline.p50).toFixed(2)}× |`);
+      console.log(
+        `| ${path} | ${r.entries} | ${r.p50.toFixed(1)} | ${r.p90.toFixed(1)} | ${(r.p50 / baseline.p50).toFixed(2)}× |`,
+      );
     }
-    const inWindow = await queryRows<{ day: string; week: string }>(db, sql`select
-      count(*) filter (where published_at > now() - interval '1 day') as day, count(*) filter (where published_at > now() - interval '7 days') as week from articles`);
-    console.log(`\narticles in the window: ${Number(inWindow[0]!.day).toLocaleString('en')} in 24h, ${Number(inWindow[0]!.week).toLocaleString('en')} in 7d`);
-    const plan = await queryRows<Record<string, string>>(db, sql`explain (analyze, costs off)
+    const inWindow = await queryRows<{ day: string; week: string }>(
+      db,
+      sql`select
+      count(*) filter (where published_at > now() - interval '1 day') as day, count(*) filter (where published_at > now() - interval '7 days') as week from articles`,
+    );
+    console.log(
+      `\narticles in the window: ${Number(inWindow[0]!.day).toLocaleString('en')} in 24h, ${Number(inWindow[0]!.week).toLocaleString('en')} in 7d`,
+    );
+    const plan = await queryRows<Record<string, string>>(
+      db,
+      sql`explain (analyze, costs off)
       select s.id, s.article_count, s.updated_at from stories s
       where s.article_count >= 2 and s.updated_at > now() - interval '7 days'
-      order by s.article_count desc, s.updated_at desc, s.id desc limit 200`);
-    console.log(`plan of the first batch of candidates (7d):\n${plan.map((row) => `    ${Object.values(row)[0]}`).join('\n')}`);
+      order by s.article_count desc, s.updated_at desc, s.id desc limit 200`,
+    );
+    console.log(
+      `plan of the first batch of candidates (7d):\n${plan.map((row) => `    ${Object.values(row)[0]}`).join('\n')}`,
+    );
   } finally {
     await database.close();
   }

@@ -13,7 +13,10 @@ export type ReloadResult = { ok: true; ctx: AppContext; changed: boolean } | { o
 export async function reloadConfig(ctx: AppContext): Promise<ReloadResult> {
   const loaded = await loadConfig(ctx.configPath);
   if (!loaded.ok) {
-    ctx.log.error({ file: ctx.configPath, problems: loaded.errors }, 'config reload refused: keeping the last good configuration');
+    ctx.log.error(
+      { file: ctx.configPath, problems: loaded.errors },
+      'config reload refused: keeping the last good configuration',
+    );
     for (const problem of loaded.errors) ctx.log.error(problem);
     return { ok: false, errors: loaded.errors };
   }

@@ -16,11 +16,18 @@ const CLI = new URL('../../dist/cli.js', import.meta.url).pathname;
 /** Runs the built CLI (`node dist/cli.js …`) in a child process and samples its peak RSS from /proc. */
 export async function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+  });
   let peak = 0;
   const sample = async () => {
     const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');

@@ -2,7 +2,8 @@ import os from 'node:os';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../../src/db/client.js';
 
-export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const ADMIN_URL =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A fresh, migrated database on the real server, dropped by close(). */
 export async function benchDatabase(base: string): Promise<Database & { url: string }> {
@@ -28,4 +29,5 @@ export async function benchDatabase(base: string): Promise<Database & { url: str
   };
 }
 
-export const machine = () => `${process.platform} ${process.arch}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+export const machine = () =>
+  `${process.platform} ${process.arch}, ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;

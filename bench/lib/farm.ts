@@ -58,14 +58,23 @@ function document(xml: string, lastModified: Date): Document {
   const body = Buffer.from(xml);
   const hash = createHash('sha256').update(body).digest('base64url').slice(0, 27);
   // Strong validators: the compressed representation is a different byte sequence, so it gets its own.
-  return { etag: `"${hash}"`, gzipEtag: `"${hash}-gz"`, lastModified: lastModified.toUTCString(), body, gzipped: gzipSync(body) };
+  return {
+    etag: `"${hash}"`,
+    gzipEtag: `"${hash}-gz"`,
+    lastModified: lastModified.toUTCString(),
+    body,
+    gzipped: gzipSync(body),
+  };
 }
 
 /** RFC 9110 If-None-Match: a list of entity tags (weak comparison) or `*`. */
 function matchesAny(header: string | undefined, doc: Document): boolean {
   if (!header) return false;
   if (header.trim() === '*') return true;
-  return header.split(',').map((tag) => tag.trim().replace(/^W\//, '')).some((tag) => tag === doc.etag || tag === doc.gzipEtag);
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === doc.etag || tag === doc.gzipEtag);
 }
 
 function notModified(req: IncomingMessage, doc: Document): boolean {
@@ -77,12 +86,20 @@ function notModified(req: IncomingMessage, doc: Document): boolean {
 
 export async function startFarm(options: FarmOptions): Promise<Farm> {
   const epoch = Date.UTC(2026, 10, 1);
-  const feeds = options.feeds ?? makeFeeds(options.seed, options.sources * options.itemsPerSource, options.itemsPerSource, { copyRate: 0 }).feeds;
+  const feeds =
+    options.feeds ??
+    makeFeeds(options.seed, options.sources * options.itemsPerSource, options.itemsPerSource, { copyRate: 0 }).feeds;
   const documents = feeds.map((xml, i) => document(xml, new Date(epoch + i * 1000)));
   const big = options.bigItems
-    ? document(makeFeeds(options.seed + 1, options.bigItems, options.bigItems, { copyRate: 0 }).feeds[0]!, new Date(epoch))
+    ? document(
+        makeFeeds(options.seed + 1, options.bigItems, options.bigItems, { copyRate: 0 }).feeds[0]!,
+        new Date(epoch),
+      )
     : undefined;
-  const empty = document('<?xml version="1.0"?><rss version="2.0"><channel><title>Empty</title><link>https://empty.example/</link></channel></rss>', new Date(epoch));
+  const empty = document(
+    '<?xml version="1.0"?><rss version="2.0"><channel><title>Empty</title><link>https://empty.example/</link></channel></rss>',
+    new Date(epoch),
+  );
   const stats: FarmStats = { requests: 0, notModified: 0, bytes: 0 };
 
   const sendDocument = (req: IncomingMessage, res: ServerResponse, doc: Document) => {
@@ -96,10 +113,14 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
     }
     const body = gzip ? doc.gzipped : doc.body;
     stats.bytes += body.length;
-    res.writeHead(200, {
-      ...headers, 'content-type': 'application/rss+xml; charset=utf-8', 'content-length': body.length,
-      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
-    }).end(body);
+    res
+      .writeHead(200, {
+        ...headers,
+        'content-type': 'application/rss+xml; charset=utf-8',
+        'content-length': body.length,
+        ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+      })
+      .end(body);
   };
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
@@ -109,15 +130,18 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
     if (source && documents[Number(source[1])]) return sendDocument(req, res, documents[Number(source[1])]!);
     if (url.pathname === '/empty.xml') return sendDocument(req, res, empty);
     if (url.pathname === '/big.xml' && big) return sendDocument(req, res, big);
-    if (url.pathname === '/huge.xml' && options.hugeBytes) return sendHuge(res, options.seed, options.hugeBytes, url.searchParams.has('length'), stats);
+    if (url.pathname === '/huge.xml' && options.hugeBytes)
+      return sendHuge(res, options.seed, options.hugeBytes, url.searchParams.has('length'), stats);
     res.writeHead(404).end();
   };
-  const servers = await Promise.all(Array.from({ length: options.hosts ?? 1 }, async () => {
-    const server = createServer(handler);
-    server.keepAliveTimeout = 30_000;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return server;
-  }));
+  const servers = await Promise.all(
+    Array.from({ length: options.hosts ?? 1 }, async () => {
+      const server = createServer(handler);
+      server.keepAliveTimeout = 30_000;
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return server;
+    }),
+  );
   const bases = servers.map((server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   const base = bases[0]!;
   return {
@@ -132,10 +156,15 @@ export async function startFarm(options: FarmOptions): Promise<Farm> {
       Object.assign(stats, { requests: 0, notModified: 0, bytes: 0 });
     },
     close: async () => {
-      await Promise.all(servers.map((server) => new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      })));
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve, reject) => {
+              server.closeAllConnections();
+              server.close((err) => (err ? reject(err) : resolve()));
+            }),
+        ),
+      );
     },
   };
 }
@@ -149,7 +178,10 @@ function sendHuge(res: ServerResponse, seed: number, total: number, declareLengt
   const itemBytes = total - head.length - tail.length;
   const repeats = Math.max(1, Math.ceil(itemBytes / items.length));
   const length = head.length + repeats * items.length + tail.length;
-  res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', ...(declareLength ? { 'content-length': length } : {}) });
+  res.writeHead(200, {
+    'content-type': 'application/rss+xml; charset=utf-8',
+    ...(declareLength ? { 'content-length': length } : {}),
+  });
   let sent = 0;
   const write = (chunk: Buffer) => {
     stats.bytes += chunk.length;

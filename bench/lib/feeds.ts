@@ -6,7 +6,12 @@ const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&
  * RSS documents of `perFeed` items each; by default a quarter of the items are edited copies of earlier ones (they must
  * merge). With `copyRate: 0` every item is a distinct story.
  */
-export function makeFeeds(seed: number, count: number, perFeed: number, { copyRate = 0.25 } = {}): { feeds: string[]; copies: number } {
+export function makeFeeds(
+  seed: number,
+  count: number,
+  perFeed: number,
+  { copyRate = 0.25 } = {},
+): { feeds: string[]; copies: number } {
   const gen = textGenerator(seed);
   const stories: { title: string; paragraphs: string[] }[] = [];
   const items: string[] = [];
@@ -19,13 +24,16 @@ export function makeFeeds(seed: number, count: number, perFeed: number, { copyRa
     if (copyOf) copies++;
     else stories.push(story);
     const html = story.paragraphs.map((p) => `<p>${p}</p>`).join('');
-    items.push(`<item><title>${escapeXml(story.title)}</title><link>https://outlet${i % 7}.example/${seed}/${i}</link><guid>${seed}-${i}</guid>` +
-      `<pubDate>${new Date(Date.UTC(2026, 10, 1) + i * 60_000).toUTCString()}</pubDate><description>${escapeXml(html)}</description></item>`);
+    items.push(
+      `<item><title>${escapeXml(story.title)}</title><link>https://outlet${i % 7}.example/${seed}/${i}</link><guid>${seed}-${i}</guid>` +
+        `<pubDate>${new Date(Date.UTC(2026, 10, 1) + i * 60_000).toUTCString()}</pubDate><description>${escapeXml(html)}</description></item>`,
+    );
   }
   const feeds: string[] = [];
   for (let i = 0; i < items.length; i += perFeed) {
-    feeds.push(`<?xml version="1.0"?><rss version="2.0"><channel><title>Bench ${i}</title><link>https://bench.example/</link>${items.slice(i, i + perFeed).join('')}</channel></rss>`);
+    feeds.push(
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>Bench ${i}</title><link>https://bench.example/</link>${items.slice(i, i + perFeed).join('')}</channel></rss>`,
+    );
   }
   return { feeds, copies };
 }
-

@@ -22,16 +22,22 @@ const result = await autocannon({
   duration: options.seconds,
   headers: options.headers,
   requests: options.vary
-    ? [{ setupRequest: (req: autocannon.Request) => {
-      const before = encodeCursor(new Date(started - 1000 * counter++), Number.MAX_SAFE_INTEGER);
-      return { ...req, path: `${req.path}${req.path?.includes('?') ? '&' : '?'}before=${before}` };
-    } }]
+    ? [
+        {
+          setupRequest: (req: autocannon.Request) => {
+            const before = encodeCursor(new Date(started - 1000 * counter++), Number.MAX_SAFE_INTEGER);
+            return { ...req, path: `${req.path}${req.path?.includes('?') ? '&' : '?'}before=${before}` };
+          },
+        },
+      ]
     : undefined,
 });
-console.log(JSON.stringify({
-  requestsPerSecond: result.requests.average,
-  p50: result.latency.p50,
-  p99: result.latency.p99,
-  non2xx: result.non2xx,
-  errors: result.errors,
-}));
+console.log(
+  JSON.stringify({
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  }),
+);

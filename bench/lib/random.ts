@@ -10,14 +10,36 @@ export function seeded(seed: number): () => number {
   };
 }
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'ter', 'van', 'sol', 'dre', 'nix', 'por', 'ul', 'ast', 'ri', 'ben', 'cor', 'fal', 'gen', 'hu', 'ion', 'jet', 'mar'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ter',
+  'van',
+  'sol',
+  'dre',
+  'nix',
+  'por',
+  'ul',
+  'ast',
+  'ri',
+  'ben',
+  'cor',
+  'fal',
+  'gen',
+  'hu',
+  'ion',
+  'jet',
+  'mar',
+];
 
 /** A vocabulary of pseudo-words with a Zipf-like draw, so texts share common words as real news does. */
 export function textGenerator(seed: number, vocabularySize = 5000) {
   const random = seeded(seed);
   const vocabulary = Array.from({ length: vocabularySize }, (_, i) => {
     let word = '';
-    for (let n = i, k = 0; k < 2 + (i % 3); k++, n = Math.floor(n / SYLLABLES.length)) word += SYLLABLES[(n + k * 7) % SYLLABLES.length];
+    for (let n = i, k = 0; k < 2 + (i % 3); k++, n = Math.floor(n / SYLLABLES.length))
+      word += SYLLABLES[(n + k * 7) % SYLLABLES.length];
     return `${word}${i}`;
   });
   const word = () => vocabulary[Math.floor(vocabularySize * random() ** 2)]!;

@@ -44,7 +44,8 @@ try {
     const [pass] = await runPass(ctx, { ids: [options.id] });
     result.ms = performance.now() - started;
     const outcome = pass?.outcome;
-    if (outcome?.ok) Object.assign(result, { ok: true, status: outcome.status, items: outcome.items, added: outcome.stored.added });
+    if (outcome?.ok)
+      Object.assign(result, { ok: true, status: outcome.status, items: outcome.items, added: outcome.stored.added });
     else if (outcome) Object.assign(result, { ok: false, status: outcome.status, error: outcome.error });
   }
 } finally {

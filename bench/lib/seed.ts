@@ -19,11 +19,12 @@ export async function seedTo(db: Db, from: number, total: number): Promise<void>
       select (b::bigint << 32) | (hashint8(g * 20 + b)::bigint & 4294967295), g
       from generate_series(${start}::bigint, ${end}::bigint) g, generate_series(0, 19) b`);
   }
-  await db.execute(sql`alter table article_bands add constraint article_bands_band_article_id_pk primary key (band, article_id)`);
+  await db.execute(
+    sql`alter table article_bands add constraint article_bands_band_article_id_pk primary key (band, article_id)`,
+  );
   await db.execute(sql`create index article_bands_article_idx on article_bands (article_id)`);
   await db.execute(sql`select setval('stories_id_seq', ${total}::bigint), setval('articles_id_seq', ${total}::bigint)`);
   // Measure a settled database, as a long-running one is: not one still vacuuming and checkpointing the bulk load.
   await db.execute(sql`vacuum analyze`);
   await db.execute(sql`checkpoint`);
 }
-

@@ -52,7 +52,10 @@ export function makeWorld(options: WorldOptions): World {
   }
   for (const [n, slot] of slots.entries()) {
     const source = slot % options.sources;
-    const copyOf = stories.length > 20 && chance(options.copyRate) ? Math.floor(stories.length * (1 - gen.random() ** 2)) : undefined;
+    const copyOf =
+      stories.length > 20 && chance(options.copyRate)
+        ? Math.floor(stories.length * (1 - gen.random() ** 2))
+        : undefined;
     let label: number;
     let title: string;
     let paragraphs: string[];
@@ -72,7 +75,13 @@ export function makeWorld(options: WorldOptions): World {
       label = copyOf;
       const story = stories[copyOf]!;
       // At least one edit, most copies several.
-      const edits = { prefix: chance(0.5), trim: chance(0.4), ad: chance(0.5), notice: chance(0.5), related: chance(0.4) };
+      const edits = {
+        prefix: chance(0.5),
+        trim: chance(0.4),
+        ad: chance(0.5),
+        notice: chance(0.5),
+        related: chance(0.4),
+      };
       if (!Object.values(edits).some(Boolean)) edits.notice = true;
       title = edits.prefix ? `${pick(PREFIXES)}${story.title}` : story.title;
       paragraphs = edits.trim ? story.paragraphs.slice(0, -1) : [...story.paragraphs];
@@ -81,22 +90,33 @@ export function makeWorld(options: WorldOptions): World {
       publishedAt = story.publishedAt + Math.floor(gen.random() * 6 * 3_600_000);
       if (edits.related) {
         const related = Array.from({ length: 4 }, () => pick(stories).title);
-        paragraphs.push(`</p><h3>Related Links</h3><ul>${related.map((t, k) => `<li><a href="https://outlet${source}.example/rel/${k}">${t}</a></li>`).join('')}</ul><p>`);
+        paragraphs.push(
+          `</p><h3>Related Links</h3><ul>${related.map((t, k) => `<li><a href="https://outlet${source}.example/rel/${k}">${t}</a></li>`).join('')}</ul><p>`,
+        );
       }
     }
     const guid = `w${options.seed}-${slot}`;
     labels.set(`${source}\n${guid}`, label);
     const html = paragraphs.map((p) => `<p>${p}</p>`).join('');
-    items[source]!.push(`<item><title>${escapeXml(title)}</title><link>https://outlet${source}.example/news/${slot}</link><guid isPermaLink="false">${guid}</guid>` +
-      `<pubDate>${new Date(publishedAt).toUTCString()}</pubDate><description>${escapeXml(html)}</description></item>`);
+    items[source]!.push(
+      `<item><title>${escapeXml(title)}</title><link>https://outlet${source}.example/news/${slot}</link><guid isPermaLink="false">${guid}</guid>` +
+        `<pubDate>${new Date(publishedAt).toUTCString()}</pubDate><description>${escapeXml(html)}</description></item>`,
+    );
   }
-  const feeds = items.map((list, s) =>
-    `<?xml version="1.0"?><rss version="2.0"><channel><title>Outlet ${s}</title><link>https://outlet${s}.example/</link>${list.join('')}</channel></rss>`);
+  const feeds = items.map(
+    (list, s) =>
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>Outlet ${s}</title><link>https://outlet${s}.example/</link>${list.join('')}</channel></rss>`,
+  );
   return { feeds, labels, copies, stories: stories.length };
 }
 
 /** Pairwise precision and recall of a clustering against the labels: pairs of items in one story vs one label. */
-export function pairScores(assigned: { label: number; story: number }[]): { precision: number; recall: number; falseMerges: number; missed: number } {
+export function pairScores(assigned: { label: number; story: number }[]): {
+  precision: number;
+  recall: number;
+  falseMerges: number;
+  missed: number;
+} {
   const pairs = (n: number) => (n * (n - 1)) / 2;
   const count = (key: (a: { label: number; story: number }) => string) => {
     const map = new Map<string, number>();

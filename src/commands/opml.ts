@@ -33,8 +33,10 @@ export async function opmlCommand(args: string[]): Promise<number> {
       return 1;
     }
     await writeFile(configPath, result.yaml);
-    console.log(`${configPath}: added ${result.added.length} source(s)${result.added.length ? `: ${result.added.join(', ')}` : ''}; ` +
-      `skipped ${result.skipped.length} already present`);
+    console.log(
+      `${configPath}: added ${result.added.length} source(s)${result.added.length ? `: ${result.added.join(', ')}` : ''}; ` +
+        `skipped ${result.skipped.length} already present`,
+    );
     return 0;
   }
   console.error('usage: tributary opml import FILE | tributary opml export');

@@ -3,9 +3,20 @@ import type { PassResult } from '../worker/pass.js';
 import { createProgress } from './progress.js';
 
 const ok = (sourceId: string, added: number): PassResult => ({
-  sourceId, outcome: { ok: true, status: 200, notModified: false, items: added, durationMs: 5, stored: { added, updated: 0, unchanged: 0, merged: 0 } },
+  sourceId,
+  outcome: {
+    ok: true,
+    status: 200,
+    notModified: false,
+    items: added,
+    durationMs: 5,
+    stored: { added, updated: 0, unchanged: 0, merged: 0 },
+  },
 });
-const failed = (sourceId: string): PassResult => ({ sourceId, outcome: { ok: false, status: 500, error: 'HTTP 500', durationMs: 5 } });
+const failed = (sourceId: string): PassResult => ({
+  sourceId,
+  outcome: { ok: false, status: 500, error: 'HTTP 500', durationMs: 5 },
+});
 
 function stream(isTTY: boolean) {
   const writes: string[] = [];

@@ -5,9 +5,10 @@ export interface Progress {
   done(): void;
 }
 
-const describe = ({ sourceId, outcome }: PassResult) => outcome.ok
-  ? `${sourceId}: ${outcome.notModified ? 'not modified' : `${outcome.stored.added} new, ${outcome.stored.updated} updated`}`
-  : `${sourceId}: FAILED ${outcome.error}`;
+const describe = ({ sourceId, outcome }: PassResult) =>
+  outcome.ok
+    ? `${sourceId}: ${outcome.notModified ? 'not modified' : `${outcome.stored.added} new, ${outcome.stored.updated} updated`}`
+    : `${sourceId}: FAILED ${outcome.error}`;
 
 /**
  * On a terminal, one bar redrawn in place (sources done / total, new items, failures); elsewhere (logs, CI) a plain

@@ -18,21 +18,26 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   // process does without it (about 25 MB less RSS). Loaded before anything starts, so startup runs as before.
   const worker = options.worker
     ? {
-      scheduler: await import('../worker/scheduler.js'), retention: await import('../worker/retention.js'),
-      websub: await import('../http/websub/runner.js'),
-    }
+        scheduler: await import('../worker/scheduler.js'),
+        retention: await import('../worker/retention.js'),
+        websub: await import('../http/websub/runner.js'),
+      }
     : undefined;
   let ctx: AppContext = await bootstrap();
   if (env.leaseSeconds) ctx.leaseMs = env.leaseSeconds * 1000;
   const current = () => ctx;
   const log = ctx.log;
-  log.info({ database: ctx.database.kind, sources: ctx.config.sources.length, topics: ctx.config.topics.length }, 'starting');
+  log.info(
+    { database: ctx.database.kind, sources: ctx.config.sources.length, topics: ctx.config.topics.length },
+    'starting',
+  );
   const background = new Set<Promise<void>>();
   const inBackground = (work: Promise<void>) => {
     background.add(work);
     void work.finally(() => background.delete(work));
   };
-  const evaluateTopics = () => inBackground(refreshTopics(ctx).catch((err: Error) => log.error({ err: err.message }, 'topic evaluation failed')));
+  const evaluateTopics = () =>
+    inBackground(refreshTopics(ctx).catch((err: Error) => log.error({ err: err.message }, 'topic evaluation failed')));
   evaluateTopics();
 
   let scheduler: Scheduler | undefined;
@@ -43,7 +48,10 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   // A worker still answers health checks and Prometheus scrapes on PORT.
   const server = buildServer(current, { routes: options.web ? 'all' : 'ops' });
   const address = await server.listen({ port: env.port, host: env.host });
-  log.info({ url: `${address.replace('//0.0.0.0:', '//localhost:')}/`, routes: options.web ? 'all' : 'ops' }, 'listening');
+  log.info(
+    { url: `${address.replace('//0.0.0.0:', '//localhost:')}/`, routes: options.web ? 'all' : 'ops' },
+    'listening',
+  );
 
   // One reload at a time; an edit arriving during a reload is picked up by a reload right after.
   let reloading: Promise<void> | undefined;
@@ -53,12 +61,16 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
       again = true;
       return;
     }
-    reloading = reloadConfig(ctx).then((result) => {
-      if (!result.ok || !result.changed) return;
-      ctx = Object.assign(result.ctx, { leaseMs: ctx.leaseMs });
-      evaluateTopics();
-      scheduler?.poke();
-    }).catch((err: Error) => log.error({ err: err.message }, 'config reload failed: keeping the last good configuration'))
+    reloading = reloadConfig(ctx)
+      .then((result) => {
+        if (!result.ok || !result.changed) return;
+        ctx = Object.assign(result.ctx, { leaseMs: ctx.leaseMs });
+        evaluateTopics();
+        scheduler?.poke();
+      })
+      .catch((err: Error) =>
+        log.error({ err: err.message }, 'config reload failed: keeping the last good configuration'),
+      )
       .finally(() => {
         reloading = undefined;
         if (again) {
@@ -68,7 +80,8 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
       });
   };
   const watcher = watchFile(ctx.configPath, reload, (err) =>
-    log.error({ err: err.message, config: ctx.configPath }, 'config watch stopped: edits are picked up on SIGHUP only'));
+    log.error({ err: err.message, config: ctx.configPath }, 'config watch stopped: edits are picked up on SIGHUP only'),
+  );
   process.on('SIGHUP', reload);
 
   const signal = await new Promise<string>((resolve) => {

@@ -6,27 +6,45 @@ describe('parseConfig', () => {
     const result = parseConfig('sources:\n  - id: a\n    url: https://a.example/feed\n    interval: 30m\n', 'c.yaml');
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.defaults).toMatchObject({ interval: 15 * 60_000, timeout: 20_000, maxBytes: 10 * 1024 * 1024 });
+    expect(result.config.defaults).toMatchObject({
+      interval: 15 * 60_000,
+      timeout: 20_000,
+      maxBytes: 10 * 1024 * 1024,
+    });
     expect(result.config.sources[0]).toMatchObject({ id: 'a', interval: 30 * 60_000, enabled: true, tags: [] });
     expect(result.config.output).toEqual({
-      title: 'Tributary', limit: 50, trustProxy: false, cacheSize: 32 * 1024 * 1024, websub: expect.objectContaining({ enabled: true }),
+      title: 'Tributary',
+      limit: 50,
+      trustProxy: false,
+      cacheSize: 32 * 1024 * 1024,
+      websub: expect.objectContaining({ enabled: true }),
       top: { window: 24 * 3_600_000, limit: 20, minOutlets: 2 },
     });
     expect(result.config.metrics).toEqual({ loopbackOnly: false });
   });
 
   it('reads the output and metrics options', () => {
-    const result = parseConfig([
-      'output: { baseUrl: "https://news.example/tributary/", trustProxy: true, cacheSize: 8MiB }',
-      'metrics: { token: "0123456789abcdef", loopbackOnly: true }',
-    ].join('\n'), 'c.yaml');
+    const result = parseConfig(
+      [
+        'output: { baseUrl: "https://news.example/tributary/", trustProxy: true, cacheSize: 8MiB }',
+        'metrics: { token: "0123456789abcdef", loopbackOnly: true }',
+      ].join('\n'),
+      'c.yaml',
+    );
     if (!result.ok) throw new Error(result.errors.join('\n'));
-    expect(result.config.output).toMatchObject({ baseUrl: 'https://news.example/tributary', trustProxy: true, cacheSize: 8 * 1024 * 1024 });
+    expect(result.config.output).toMatchObject({
+      baseUrl: 'https://news.example/tributary',
+      trustProxy: true,
+      cacheSize: 8 * 1024 * 1024,
+    });
     expect(result.config.metrics).toEqual({ token: '0123456789abcdef', loopbackOnly: true });
   });
 
   it('refuses a base URL with a query or credentials, and a short metrics token', () => {
-    const result = parseConfig('output:\n  baseUrl: "https://u:p@news.example/?x=1"\nmetrics:\n  token: short\n', 'c.yaml');
+    const result = parseConfig(
+      'output:\n  baseUrl: "https://u:p@news.example/?x=1"\nmetrics:\n  token: short\n',
+      'c.yaml',
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors).toEqual([
@@ -52,7 +70,14 @@ describe('parseConfig', () => {
 
   it('refuses a YAML alias bomb with the place of the first alias', () => {
     const rows = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (const [name, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e'], ['g', 'f']]) {
+    for (const [name, prev] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+      ['e', 'd'],
+      ['f', 'e'],
+      ['g', 'f'],
+    ]) {
       rows.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
     const result = parseConfig(rows.join('\n'), 'bomb.yaml');
@@ -85,12 +110,14 @@ describe('parseConfig', () => {
     const result = parseConfig(yaml, 'sources.yaml');
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^sources\.yaml:2:13: defaults\.interval: must be at least 1m$/),
-      expect.stringMatching(/^sources\.yaml:4:9: sources\.0\.id: must match \[a-z0-9-\]\+/),
-      expect.stringMatching(/^sources\.yaml:5:10: sources\.0\.url: must be an absolute http\(s\) URL$/),
-      expect.stringMatching(/^sources\.yaml:8:13: sources\.1\.colour: Unrecognized key: "colour"$/),
-    ]));
+    expect(result.errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^sources\.yaml:2:13: defaults\.interval: must be at least 1m$/),
+        expect.stringMatching(/^sources\.yaml:4:9: sources\.0\.id: must match \[a-z0-9-\]\+/),
+        expect.stringMatching(/^sources\.yaml:5:10: sources\.0\.url: must be an absolute http\(s\) URL$/),
+        expect.stringMatching(/^sources\.yaml:8:13: sources\.1\.colour: Unrecognized key: "colour"$/),
+      ]),
+    );
     expect(result.errors).toHaveLength(4);
   });
 
@@ -101,7 +128,10 @@ describe('parseConfig', () => {
   });
 
   it('refuses duplicate ids', () => {
-    const result = parseConfig('sources:\n  - { id: a, url: "https://a.example/" }\n  - { id: a, url: "https://b.example/" }\n', 'c.yaml');
+    const result = parseConfig(
+      'sources:\n  - { id: a, url: "https://a.example/" }\n  - { id: a, url: "https://b.example/" }\n',
+      'c.yaml',
+    );
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors).toEqual(['c.yaml:3:11: sources.1.id: duplicate source id "a"']);
   });

@@ -34,8 +34,13 @@ const byteSize = z.union([z.string(), z.number()]).transform((value, ctx) => {
   return bytes;
 });
 
-const maxItems = z.int().min(1).max(1_000_000)
-  .describe('items kept from one fetch: the newest, by date where items have one (the rest are left out, and the source says so)');
+const maxItems = z
+  .int()
+  .min(1)
+  .max(1_000_000)
+  .describe(
+    'items kept from one fetch: the newest, by date where items have one (the rest are left out, and the source says so)',
+  );
 
 const httpUrl = z.string().refine((value) => httpUrlOf(value) !== undefined, 'must be an absolute http(s) URL');
 
@@ -91,14 +96,22 @@ const websubSchema = z
     enabled: z.boolean().default(true).describe('advertise a hub in every feed and push changes to subscribers'),
     leaseSeconds: z
       .strictObject({
-        default: z.int().min(60).default(10 * 24 * 3600),
+        default: z
+          .int()
+          .min(60)
+          .default(10 * 24 * 3600),
         min: z.int().min(60).default(3600),
-        max: z.int().min(60).default(30 * 24 * 3600),
+        max: z
+          .int()
+          .min(60)
+          .default(30 * 24 * 3600),
       })
       .prefault({})
       .refine((l) => l.min <= l.default && l.default <= l.max, 'must have min <= default <= max')
       .describe('subscription lease granted (seconds): a requested hub.lease_seconds is clamped to [min, max]'),
-    allowPrivateCallbacks: z.boolean().default(false)
+    allowPrivateCallbacks: z
+      .boolean()
+      .default(false)
       .describe('accept callback URLs on loopback/private addresses (tests, a private network); refused otherwise'),
     maxSubscriptions: z.int().min(1).max(1_000_000).default(10_000).describe('subscriptions the hub keeps at most'),
     delivery: z
@@ -112,11 +125,20 @@ const websubSchema = z
       .prefault({}),
     subscribe: z
       .strictObject({
-        enabled: z.boolean().default(true)
-          .describe('subscribe to the hubs sources advertise (needs a public output.baseUrl, where hubs reach /websub/callback/…)'),
-        pollInterval: duration(60_000, '1m').default(3600_000)
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe(
+            'subscribe to the hubs sources advertise (needs a public output.baseUrl, where hubs reach /websub/callback/…)',
+          ),
+        pollInterval: duration(60_000, '1m')
+          .default(3600_000)
           .describe('how often a source is still polled while its hub pushes (never more often than its own interval)'),
-        leaseSeconds: z.int().min(60).default(7 * 24 * 3600).describe('lease asked of the hub; renewed as it nears its end'),
+        leaseSeconds: z
+          .int()
+          .min(60)
+          .default(7 * 24 * 3600)
+          .describe('lease asked of the hub; renewed as it nears its end'),
       })
       .prefault({}),
   })
@@ -141,31 +163,55 @@ export const configSchema = z
       .strictObject({
         title: z.string().min(1).default('Tributary'),
         description: z.string().optional(),
-        baseUrl: baseUrl.optional()
-          .describe('where readers reach the service, for links in feeds and pages; when unset, taken from each request'),
-        trustProxy: z.boolean().default(false)
+        baseUrl: baseUrl
+          .optional()
+          .describe(
+            'where readers reach the service, for links in feeds and pages; when unset, taken from each request',
+          ),
+        trustProxy: z
+          .boolean()
+          .default(false)
           .describe('take the scheme and host from X-Forwarded-Proto/-Host (only behind a proxy that sets them)'),
         limit: z.int().min(1).max(200).default(50),
         cacheSize: byteSize.default(32 * 1024 * 1024).describe('memory for rendered feeds, e.g. 32MiB'),
-        hub: httpUrl.optional()
-          .describe('an external WebSub hub feeds advertise and Tributary notifies (hub.mode=publish) when they change; needs baseUrl'),
+        hub: httpUrl
+          .optional()
+          .describe(
+            'an external WebSub hub feeds advertise and Tributary notifies (hub.mode=publish) when they change; needs baseUrl',
+          ),
         websub: websubSchema.prefault({}),
         top: z
           .strictObject({
-            window: topWindow.default(24 * 3_600_000)
-              .describe('what top-stories feeds count by default: outlets that carried a story within this window, 6h to 7d'),
+            window: topWindow
+              .default(24 * 3_600_000)
+              .describe(
+                'what top-stories feeds count by default: outlets that carried a story within this window, 6h to 7d',
+              ),
             limit: z.int().min(1).max(200).default(20).describe('entries in a top-stories feed by default'),
-            minOutlets: z.int().min(1).max(1000).default(2).describe('stories carried by fewer distinct outlets are left out by default'),
+            minOutlets: z
+              .int()
+              .min(1)
+              .max(1000)
+              .default(2)
+              .describe('stories carried by fewer distinct outlets are left out by default'),
           })
           .prefault({})
-          .describe('defaults of /feeds/top.{rss,atom,json} and /feeds/{topic}/top.*; each can be overridden per request'),
+          .describe(
+            'defaults of /feeds/top.{rss,atom,json} and /feeds/{topic}/top.*; each can be overridden per request',
+          ),
       })
       .prefault({}),
     metrics: z
       .strictObject({
-        token: z.string().min(16, 'must be at least 16 characters').optional()
+        token: z
+          .string()
+          .min(16, 'must be at least 16 characters')
+          .optional()
           .describe('GET /metrics requires "Authorization: Bearer <token>"'),
-        loopbackOnly: z.boolean().default(false).describe('GET /metrics answers only connections from 127.0.0.1 or ::1'),
+        loopbackOnly: z
+          .boolean()
+          .default(false)
+          .describe('GET /metrics answers only connections from 127.0.0.1 or ::1'),
       })
       .prefault({}),
     retention: z
@@ -176,27 +222,49 @@ export const configSchema = z
       .prefault({}),
   })
   .superRefine((config, ctx) => {
-    flagDuplicates(config.sources.map((s) => s.id), ['sources'], 'source', ctx);
-    flagDuplicates(config.topics.map((t) => t.id), ['topics'], 'topic', ctx);
+    flagDuplicates(
+      config.sources.map((s) => s.id),
+      ['sources'],
+      'source',
+      ctx,
+    );
+    flagDuplicates(
+      config.topics.map((t) => t.id),
+      ['topics'],
+      'topic',
+      ctx,
+    );
     const known = new Set(config.sources.map((s) => s.id));
     config.topics.forEach((topic, i) =>
       topic.sources?.forEach((id, j) => {
-        if (!known.has(id)) ctx.addIssue({ code: 'custom', path: ['topics', i, 'sources', j], message: `unknown source "${id}"` });
+        if (!known.has(id))
+          ctx.addIssue({ code: 'custom', path: ['topics', i, 'sources', j], message: `unknown source "${id}"` });
       }),
     );
     if (config.output.hub && !config.output.baseUrl) {
-      ctx.addIssue({ code: 'custom', path: ['output', 'hub'], message: 'needs output.baseUrl: the external hub is told the feeds\' public URLs' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['output', 'hub'],
+        message: "needs output.baseUrl: the external hub is told the feeds' public URLs",
+      });
     }
     config.topics.forEach((topic, i) => {
-      if (topic.id === 'all') ctx.addIssue({ code: 'custom', path: ['topics', i, 'id'], message: '"all" is reserved for the merged feed' });
-      if (topic.id === 'top') ctx.addIssue({ code: 'custom', path: ['topics', i, 'id'], message: '"top" is reserved for the top-stories feed' });
+      if (topic.id === 'all')
+        ctx.addIssue({ code: 'custom', path: ['topics', i, 'id'], message: '"all" is reserved for the merged feed' });
+      if (topic.id === 'top')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['topics', i, 'id'],
+          message: '"top" is reserved for the top-stories feed',
+        });
     });
   });
 
 function flagDuplicates(ids: string[], base: (string | number)[], what: string, ctx: z.RefinementCtx) {
   const seen = new Set<string>();
   ids.forEach((id, i) => {
-    if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [...base, i, 'id'], message: `duplicate ${what} id "${id}"` });
+    if (seen.has(id))
+      ctx.addIssue({ code: 'custom', path: [...base, i, 'id'], message: `duplicate ${what} id "${id}"` });
     seen.add(id);
   });
 }

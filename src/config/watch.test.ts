@@ -16,11 +16,16 @@ describe('watchFile', () => {
     let changes = 0;
     const errors: Error[] = [];
     const changed = new Promise<void>((resolve) => {
-      const watcher = watchFile(file, () => {
-        changes++;
-        watcher.close();
-        resolve();
-      }, (err) => errors.push(err), 50);
+      const watcher = watchFile(
+        file,
+        () => {
+          changes++;
+          watcher.close();
+          resolve();
+        },
+        (err) => errors.push(err),
+        50,
+      );
       writeFileSync(join(dir, 'other.yaml'), 'x');
       writeFileSync(file, 'a: 2\n');
       writeFileSync(file, 'a: 3\n');
@@ -32,7 +37,11 @@ describe('watchFile', () => {
 
   it('reports a watch that cannot be set up instead of failing silently', () => {
     const errors: Error[] = [];
-    const watcher = watchFile('/nonexistent-dir-for-tributary/sources.yaml', () => {}, (err) => errors.push(err));
+    const watcher = watchFile(
+      '/nonexistent-dir-for-tributary/sources.yaml',
+      () => {},
+      (err) => errors.push(err),
+    );
     watcher.close();
     expect(errors).toHaveLength(1);
     expect(errors[0]!.message).toMatch(/ENOENT/);

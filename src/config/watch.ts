@@ -6,7 +6,10 @@ import { basename, dirname } from 'node:path';
  * mounts replace the file with a new one, which a watch on the old inode would never see.
  */
 export function watchFile(
-  path: string, onChange: () => void, onError: (err: Error) => void, debounceMs = 300,
+  path: string,
+  onChange: () => void,
+  onError: (err: Error) => void,
+  debounceMs = 300,
 ): { close(): void } {
   const name = basename(path);
   let timer: NodeJS.Timeout | undefined;

@@ -23,7 +23,6 @@ export interface PoolUse {
   active: number;
 }
 
-
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
 export interface DatabaseOptions {
@@ -35,7 +34,9 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.maxConnections ?? 10) : openPglite(options.dataDir ?? './data');
+  return options.url
+    ? openPostgres(options.url, options.maxConnections ?? 10)
+    : openPglite(options.dataDir ?? './data');
 }
 
 async function openPostgres(url: string, max: number): Promise<Database> {
@@ -45,7 +46,11 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   // A name per process lets pg_stat_activity (and poolUse) tell this pool's connections from other replicas'.
   const applicationName = `tributary-${process.pid}`;
   const client = postgres(url, {
-    max, onnotice: () => {}, idle_timeout: 30, connect_timeout: 10, connection: { application_name: applicationName },
+    max,
+    onnotice: () => {},
+    idle_timeout: 30,
+    connect_timeout: 10,
+    connection: { application_name: applicationName },
   });
   const db = drizzle(client, { schema });
   return {

@@ -25,9 +25,12 @@ describe('isDatabaseUnavailable', () => {
   });
 
   it('server error codes of the outage kind', () => {
-    const withCode = (code: string) => Object.assign(new Error('wrapped'), { cause: Object.assign(new Error('driver'), { code }) });
-    for (const code of ['08006', '08001', '57P01', '57P03', '53300']) expect(isDatabaseUnavailable(withCode(code)), code).toBe(true);
-    for (const code of ['42P01', '22021', '23505', '40P01', '57014']) expect(isDatabaseUnavailable(withCode(code)), code).toBe(false);
+    const withCode = (code: string) =>
+      Object.assign(new Error('wrapped'), { cause: Object.assign(new Error('driver'), { code }) });
+    for (const code of ['08006', '08001', '57P01', '57P03', '53300'])
+      expect(isDatabaseUnavailable(withCode(code)), code).toBe(true);
+    for (const code of ['42P01', '22021', '23505', '40P01', '57014'])
+      expect(isDatabaseUnavailable(withCode(code)), code).toBe(false);
     expect(isDatabaseUnavailable(new Error('connection refused'))).toBe(false);
     expect(isDatabaseUnavailable('ECONNREFUSED')).toBe(false);
   });
@@ -36,7 +39,9 @@ describe('isDatabaseUnavailable', () => {
     it('a query the database refuses is not an outage; a closed database is', async () => {
       const database = await testDb.open();
       try {
-        expect(isDatabaseUnavailable(await errorOf(() => database.db.execute(sql`select * from no_such_table`)))).toBe(false);
+        expect(isDatabaseUnavailable(await errorOf(() => database.db.execute(sql`select * from no_such_table`)))).toBe(
+          false,
+        );
         expect(isDatabaseUnavailable(await errorOf(() => database.db.execute(sql`select 1 / 0`)))).toBe(false);
       } finally {
         await database.close();

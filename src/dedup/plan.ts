@@ -42,7 +42,11 @@ export const MAX_VERIFIED = 5;
  * then the earlier articles of the same batch (same keys, or a verified copy sharing a band), so two copies arriving
  * together still make one story. `sameAs` always points at an article that founds a new story.
  */
-export function planMatches(items: readonly PlanItem[], exact: ExactMatches, candidates: readonly (readonly Candidate[])[]): PlanEntry[] {
+export function planMatches(
+  items: readonly PlanItem[],
+  exact: ExactMatches,
+  candidates: readonly (readonly Candidate[])[],
+): PlanEntry[] {
   const earlier = new BatchIndex();
   const plan: PlanEntry[] = [];
   for (const [i, item] of items.entries()) {
@@ -53,16 +57,23 @@ export function planMatches(items: readonly PlanItem[], exact: ExactMatches, can
 
   function choose(item: PlanItem, i: number): StoryChoice {
     const other = (ids: readonly number[] | undefined) => ids?.find((id) => id !== item.ownStory);
-    const known = other(item.canonicalUrl ? exact.byUrl.get(item.canonicalUrl) : undefined) ?? other(exact.byHash.get(item.contentHash));
+    const known =
+      other(item.canonicalUrl ? exact.byUrl.get(item.canonicalUrl) : undefined) ??
+      other(exact.byHash.get(item.contentHash));
     if (known !== undefined) return { existing: known };
     let best: { storyId: number; score: number } | undefined;
-    const ranked = (candidates[i] ?? []).filter((c) => c.storyId !== item.ownStory).sort((a, b) => b.sharedBands - a.sharedBands || a.storyId - b.storyId).slice(0, MAX_VERIFIED);
+    const ranked = (candidates[i] ?? [])
+      .filter((c) => c.storyId !== item.ownStory)
+      .sort((a, b) => b.sharedBands - a.sharedBands || a.storyId - b.storyId)
+      .slice(0, MAX_VERIFIED);
     for (const candidate of ranked) {
       const score = sameStory(item.print, candidate.print);
       if (score !== undefined && (!best || score > best.score)) best = { storyId: candidate.storyId, score };
     }
     if (best) return { existing: best.storyId };
-    const j = earlier.sameKey(item) ?? earlier.sharingBand(item).find((k) => sameStory(item.print, items[k]!.print) !== undefined);
+    const j =
+      earlier.sameKey(item) ??
+      earlier.sharingBand(item).find((k) => sameStory(item.print, items[k]!.print) !== undefined);
     if (j === undefined) return { new: true };
     // An earlier article that itself joined a story points at that story.
     const target = plan[j]!.story;
@@ -76,10 +87,16 @@ export function planMatches(items: readonly PlanItem[], exact: ExactMatches, can
  * stories (say, originals in one and wire copies in another) still end in one.
  */
 export function matchingStories(item: PlanItem, exact: ExactMatches, candidates: readonly Candidate[]): number[] {
-  const found = new Set<number>([...(item.canonicalUrl ? exact.byUrl.get(item.canonicalUrl) ?? [] : []), ...(exact.byHash.get(item.contentHash) ?? [])]);
-  const ranked = candidates.filter((c) => c.storyId !== item.ownStory && !found.has(c.storyId))
-    .sort((a, b) => b.sharedBands - a.sharedBands || a.storyId - b.storyId).slice(0, MAX_VERIFIED);
-  for (const candidate of ranked) if (sameStory(item.print, candidate.print) !== undefined) found.add(candidate.storyId);
+  const found = new Set<number>([
+    ...(item.canonicalUrl ? (exact.byUrl.get(item.canonicalUrl) ?? []) : []),
+    ...(exact.byHash.get(item.contentHash) ?? []),
+  ]);
+  const ranked = candidates
+    .filter((c) => c.storyId !== item.ownStory && !found.has(c.storyId))
+    .sort((a, b) => b.sharedBands - a.sharedBands || a.storyId - b.storyId)
+    .slice(0, MAX_VERIFIED);
+  for (const candidate of ranked)
+    if (sameStory(item.print, candidate.print) !== undefined) found.add(candidate.storyId);
   found.delete(item.ownStory ?? -1);
   return [...found].sort((a, b) => a - b);
 }

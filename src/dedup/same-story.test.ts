@@ -4,7 +4,8 @@ import { storyText } from '../processor/boilerplate.js';
 import { cleanTitle } from '../processor/text.js';
 import { fingerprint, sameStory } from './same-story.js';
 
-const prepare = (copy: { title: string; html: string }) => fingerprint({ title: cleanTitle(copy.title), text: storyText(copy.html) });
+const prepare = (copy: { title: string; html: string }) =>
+  fingerprint({ title: cleanTitle(copy.title), text: storyText(copy.html) });
 
 describe('same-story verification on the labeled pairs', () => {
   const pairs = labeledPairs();
@@ -33,7 +34,10 @@ describe('same-story verification on the labeled pairs', () => {
     const precision = tp / (tp + fp);
     const recall = tp / (tp + fn);
     console.log(`labeled set: ${pairs.length} pairs, precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}`);
-    expect(mistakes.filter((m) => m.startsWith('false')), 'false merges').toEqual([]);
+    expect(
+      mistakes.filter((m) => m.startsWith('false')),
+      'false merges',
+    ).toEqual([]);
     expect(precision).toBeGreaterThanOrEqual(0.99);
     expect(recall, mistakes.join('\n')).toBeGreaterThanOrEqual(0.95);
   });

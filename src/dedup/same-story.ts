@@ -56,7 +56,8 @@ function titleOverlap(a: Set<string>, b: Set<string>): number {
 
 /** Similarity score in [0, 1] when the two are the same story, undefined when they are not. */
 export function sameStory(a: Fingerprint, b: Fingerprint): number | undefined {
-  if (a.titleNumbers.size > 0 && b.titleNumbers.size > 0 && ![...a.titleNumbers].some((n) => b.titleNumbers.has(n))) return undefined;
+  if (a.titleNumbers.size > 0 && b.titleNumbers.size > 0 && ![...a.titleNumbers].some((n) => b.titleNumbers.has(n)))
+    return undefined;
   const score = containment(a.body, b.body);
   const shortest = Math.min(a.body.length, b.body.length);
   const titles = titleOverlap(a.title, b.title);

@@ -16,10 +16,14 @@ export interface Sketch {
 
 export function sketch(article: Pick<NormalizedArticle, 'title' | 'text'>): Sketch {
   const print = fingerprint(article);
-  return { print, bands: print.body.length >= MIN_SHINGLES_FOR_BANDS ? [...new Set(bandKeys(minhash(print.body)))] : [] };
+  return {
+    print,
+    bands: print.body.length >= MIN_SHINGLES_FOR_BANDS ? [...new Set(bandKeys(minhash(print.body)))] : [],
+  };
 }
 
 export type SketchedArticle = NormalizedArticle & { sketch: Sketch };
 
 /** The pure step between normalizing and storing. */
-export const sketchArticles = (items: readonly NormalizedArticle[]): SketchedArticle[] => items.map((item) => ({ ...item, sketch: sketch(item) }));
+export const sketchArticles = (items: readonly NormalizedArticle[]): SketchedArticle[] =>
+  items.map((item) => ({ ...item, sketch: sketch(item) }));

@@ -8,7 +8,9 @@ export class ByteSink {
   private length = 0;
 
   constructor(expected?: number) {
-    this.buffer = Buffer.allocUnsafe(expected !== undefined && Number.isSafeInteger(expected) && expected > 0 ? expected : 64 * 1024);
+    this.buffer = Buffer.allocUnsafe(
+      expected !== undefined && Number.isSafeInteger(expected) && expected > 0 ? expected : 64 * 1024,
+    );
   }
 
   write(chunk: Buffer): void {

@@ -14,18 +14,30 @@ describe('fetchUrl over real HTTP on 127.0.0.1', () => {
   let seen: IncomingHttpHeaders[] = [];
   let held: ServerResponse[] = [];
   const options = (more: Partial<FetchOptions> = {}): FetchOptions => ({
-    timeoutMs: 5_000, maxBytes: 1024, userAgent: 'Tributary-test/1', allowPrivateNetwork: false,
-    trustedHost: new URL(server.url).host, ...more,
+    timeoutMs: 5_000,
+    maxBytes: 1024,
+    userAgent: 'Tributary-test/1',
+    allowPrivateNetwork: false,
+    trustedHost: new URL(server.url).host,
+    ...more,
   });
   const get = (path: string, more: Partial<FetchOptions> = {}) => fetchUrl(`${server.url}${path}`, options(more));
   const failure = (path: string, more: Partial<FetchOptions> = {}) =>
-    get(path, more).then(() => { throw new Error('expected a failure'); }, (err: Error) => err);
+    get(path, more).then(
+      () => {
+        throw new Error('expected a failure');
+      },
+      (err: Error) => err,
+    );
 
   beforeAll(async () => {
     server = await startFixtureServer({
       '/feed.xml': (req, res) => {
         seen.push(req.headers);
-        if (req.headers['if-none-match'] === '"v1"' || req.headers['if-modified-since'] === 'Tue, 01 Dec 2026 10:00:00 GMT') {
+        if (
+          req.headers['if-none-match'] === '"v1"' ||
+          req.headers['if-modified-since'] === 'Tue, 01 Dec 2026 10:00:00 GMT'
+        ) {
           res.writeHead(304, { etag: '"v1"' }).end();
         } else {
           res.writeHead(200, { ...XML, etag: '"v1"', 'last-modified': 'Tue, 01 Dec 2026 10:00:00 GMT' }).end(BODY);
@@ -40,7 +52,8 @@ describe('fetchUrl over real HTTP on 127.0.0.1', () => {
       '/chain/0': { status: 302, headers: { location: '/chain/1' } },
       '/chain/1': { status: 302, headers: { location: '/chain/2' } },
       '/chain/2': { status: 302, headers: { location: '/feed.xml' } },
-      '/to-localhost': (req, res) => res.writeHead(302, { location: `http://localhost:${req.socket.localPort}/feed.xml` }).end(),
+      '/to-localhost': (req, res) =>
+        res.writeHead(302, { location: `http://localhost:${req.socket.localPort}/feed.xml` }).end(),
       '/to-ftp': { status: 302, headers: { location: 'ftp://127.0.0.1/feed.xml' } },
       '/declared-big': { headers: { ...XML, 'content-length': '5000' }, body: 'x'.repeat(5000) },
       '/chunked-big': (_req, res) => {
@@ -48,7 +61,10 @@ describe('fetchUrl over real HTTP on 127.0.0.1', () => {
         for (let i = 0; i < 10; i++) res.write('y'.repeat(500));
         res.end();
       },
-      '/gzip-bomb': { headers: { ...XML, 'content-encoding': 'gzip' }, body: zlib.gzipSync(Buffer.alloc(1_000_000, 32)) },
+      '/gzip-bomb': {
+        headers: { ...XML, 'content-encoding': 'gzip' },
+        body: zlib.gzipSync(Buffer.alloc(1_000_000, 32)),
+      },
       '/gzip': { headers: { ...XML, 'content-encoding': 'gzip' }, body: zlib.gzipSync(BODY) },
       '/deflate': { headers: { ...XML, 'content-encoding': 'deflate' }, body: zlib.deflateSync(BODY) },
       '/br': { headers: { ...XML, 'content-encoding': 'br' }, body: zlib.brotliCompressSync(BODY) },
@@ -58,7 +74,9 @@ describe('fetchUrl over real HTTP on 127.0.0.1', () => {
         res.write('<rss>');
         held.push(res);
       },
-      '/hang': (_req, res) => { held.push(res); },
+      '/hang': (_req, res) => {
+        held.push(res);
+      },
       '/503': { status: 503, headers: { 'retry-after': '120' }, body: 'busy' },
       '/404': { status: 404, body: 'nope' },
     });
@@ -87,7 +105,8 @@ describe('fetchUrl over real HTTP on 127.0.0.1', () => {
     const byDate = await get('/feed.xml', { lastModified: 'Tue, 01 Dec 2026 10:00:00 GMT' });
     expect(byDate).toMatchObject({ status: 304, notModified: true });
     expect(seen.map((h) => [h['if-none-match'], h['if-modified-since']])).toEqual([
-      ['"v1"', undefined], [undefined, 'Tue, 01 Dec 2026 10:00:00 GMT'],
+      ['"v1"', undefined],
+      [undefined, 'Tue, 01 Dec 2026 10:00:00 GMT'],
     ]);
   });
 
@@ -121,7 +140,9 @@ describe('fetchUrl over real HTTP on 127.0.0.1', () => {
   it('caps the body: by Content-Length, on the wire, and after decompression', async () => {
     expect((await failure('/declared-big')).message).toBe('response too large: Content-Length 5000 exceeds 1024 bytes');
     expect((await failure('/chunked-big')).message).toBe('response too large: more than 1024 bytes');
-    expect((await failure('/gzip-bomb', { maxBytes: 100_000 })).message).toBe('response too large: more than 100000 bytes after decompression');
+    expect((await failure('/gzip-bomb', { maxBytes: 100_000 })).message).toBe(
+      'response too large: more than 100000 bytes after decompression',
+    );
     expect((await get('/chunked-big', { maxBytes: 5000 })).body).toHaveLength(5000);
   });
 

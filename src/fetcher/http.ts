@@ -71,12 +71,30 @@ export async function fetchUrl(url: string, options: FetchOptions): Promise<Fetc
       continue;
     }
     if (response.status === 304) {
-      return { status: 304, url: current.href, permanentUrl, headers: response.headers, body: Buffer.alloc(0), notModified: true };
+      return {
+        status: 304,
+        url: current.href,
+        permanentUrl,
+        headers: response.headers,
+        body: Buffer.alloc(0),
+        notModified: true,
+      };
     }
     if (response.status >= 400) {
-      throw new FetchError(`HTTP ${response.status}`, response.status, parseRetryAfter(response.headers['retry-after']));
+      throw new FetchError(
+        `HTTP ${response.status}`,
+        response.status,
+        parseRetryAfter(response.headers['retry-after']),
+      );
     }
-    return { status: response.status, url: current.href, permanentUrl, headers: response.headers, body: response.body, notModified: false };
+    return {
+      status: response.status,
+      url: current.href,
+      permanentUrl,
+      headers: response.headers,
+      body: response.body,
+      notModified: false,
+    };
   }
 }
 
@@ -139,7 +157,9 @@ function requestOnce(url: URL, options: FetchOptions, deadline: number): Promise
       socket.once('connect', () => clearTimeout(connectTimer));
       socket.once('close', () => clearTimeout(connectTimer));
     });
-    req.on('error', (err) => fail(err.name === 'BlockedAddressError' ? err : new FetchError(describeNetworkError(err))));
+    req.on('error', (err) =>
+      fail(err.name === 'BlockedAddressError' ? err : new FetchError(describeNetworkError(err))),
+    );
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('response', (res) => {
@@ -154,15 +174,12 @@ function requestOnce(url: URL, options: FetchOptions, deadline: number): Promise
         res.destroy();
         return;
       }
-      readBody(res, options.maxBytes).then(
-        (body) => {
-          if (settled) return;
-          settled = true;
-          cleanup();
-          resolve({ status, headers: res.headers, location, body });
-        },
-        fail,
-      );
+      readBody(res, options.maxBytes).then((body) => {
+        if (settled) return;
+        settled = true;
+        cleanup();
+        resolve({ status, headers: res.headers, location, body });
+      }, fail);
     });
     req.end();
   });
@@ -175,7 +192,9 @@ function readBody(res: http.IncomingMessage, maxBytes: number): Promise<Buffer> 
     res.destroy();
     return Promise.reject(new FetchError(`response too large: Content-Length ${declared} exceeds ${maxBytes} bytes`));
   }
-  const encoding = String(res.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const encoding = String(res.headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
   let decoder: zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | undefined;
   if (encoding === 'gzip' || encoding === 'x-gzip') decoder = zlib.createGunzip();
   else if (encoding === 'deflate') decoder = zlib.createInflate();
@@ -204,7 +223,8 @@ function readBody(res: http.IncomingMessage, maxBytes: number): Promise<Buffer> 
     const output = decoder ? res.pipe(decoder) : res;
     output.on('data', (chunk: Buffer) => {
       bodyBytes += chunk.length;
-      if (bodyBytes > maxBytes) return stop(new FetchError(`response too large: more than ${maxBytes} bytes after decompression`));
+      if (bodyBytes > maxBytes)
+        return stop(new FetchError(`response too large: more than ${maxBytes} bytes after decompression`));
       sink.write(chunk);
     });
     output.on('error', (err: Error) => stop(new FetchError(`cannot decode ${encoding} body: ${err.message}`)));

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { PageTooDeepError } from '../parser/html-page.js';
 import { extractMainContent } from './extract.js';
 
-const paragraphs = (n: number) => Array.from({ length: n }, (_, i) => `<p>Paragraph ${i} of the report, long enough to count as story text for the density heuristic.</p>`).join('');
+const paragraphs = (n: number) =>
+  Array.from(
+    { length: n },
+    (_, i) => `<p>Paragraph ${i} of the report, long enough to count as story text for the density heuristic.</p>`,
+  ).join('');
 
 describe('extractMainContent', () => {
   it('finds the article body by its selector, or by paragraph density', () => {

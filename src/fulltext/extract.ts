@@ -2,7 +2,8 @@ import { loadPage } from '../parser/html-page.js';
 import { collapse } from '../processor/text.js';
 
 // Never the article body, whatever their text density.
-const NOISE = 'script, style, noscript, template, nav, header, footer, aside, form, iframe, button, [role="navigation"], [role="banner"], [role="complementary"], .share, .social, .related, .comments, #comments, .advert, .ad, .ads';
+const NOISE =
+  'script, style, noscript, template, nav, header, footer, aside, form, iframe, button, [role="navigation"], [role="banner"], [role="complementary"], .share, .social, .related, .comments, #comments, .advert, .ad, .ads';
 
 /**
  * The main content of an article page: the source's CSS selector when given, else the block with the most paragraph
@@ -15,7 +16,9 @@ export function extractMainContent(html: string, selector?: string): string | un
     return picked.length > 0 ? (picked.html() ?? undefined) : undefined;
   }
   $(NOISE).remove();
-  const article = $('article').filter((_, el) => collapse($(el).text()).length > 200).first();
+  const article = $('article')
+    .filter((_, el) => collapse($(el).text()).length > 200)
+    .first();
   if (article.length > 0) return article.html() ?? undefined;
 
   let best: { html: string; score: number } | undefined;

@@ -33,11 +33,14 @@ export function validHost(value: string | undefined): string | undefined {
   return host;
 }
 
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
+const first = (value: string | string[] | undefined) =>
+  (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
 
 /** host[:port] of the socket's local end, as a URL authority. */
 function localAuthority(origin: RequestOrigin): string {
-  const address = (origin.localAddress ?? '127.0.0.1').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '').replace(/%.*$/, '');
+  const address = (origin.localAddress ?? '127.0.0.1')
+    .replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '')
+    .replace(/%.*$/, '');
   const host = isIPv6(address) ? `[${address}]` : address;
   return origin.localPort ? `${host}:${origin.localPort}` : host;
 }
@@ -51,22 +54,31 @@ export function requestBaseUrl(origin: RequestOrigin, options: BaseUrlOptions): 
   if (options.configured) return options.configured.replace(/\/+$/, '');
   const forwardedProto = options.trustProxy ? first(origin.forwardedProto)?.toLowerCase() : undefined;
   const scheme = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : 'http';
-  const host = (options.trustProxy ? validHost(first(origin.forwardedHost)) : undefined) ?? validHost(origin.host) ?? localAuthority(origin);
+  const host =
+    (options.trustProxy ? validHost(first(origin.forwardedHost)) : undefined) ??
+    validHost(origin.host) ??
+    localAuthority(origin);
   // URL drops a default port and the trailing dot stays; origin never has a path.
   return new URL(`${scheme}://${host}`).origin;
 }
 
 /** The base URL for links in the response to `request`, under the configuration's output options. */
 export function baseUrlOf(
-  request: { headers: Record<string, string | string[] | undefined>; socket: { localAddress?: string; localPort?: number } },
+  request: {
+    headers: Record<string, string | string[] | undefined>;
+    socket: { localAddress?: string; localPort?: number };
+  },
   output: { baseUrl?: string; trustProxy: boolean },
 ): string {
   const { headers, socket } = request;
-  return requestBaseUrl({
-    host: typeof headers.host === 'string' ? headers.host : undefined,
-    forwardedHost: headers['x-forwarded-host'],
-    forwardedProto: headers['x-forwarded-proto'],
-    localAddress: socket.localAddress,
-    localPort: socket.localPort,
-  }, { configured: output.baseUrl, trustProxy: output.trustProxy });
+  return requestBaseUrl(
+    {
+      host: typeof headers.host === 'string' ? headers.host : undefined,
+      forwardedHost: headers['x-forwarded-host'],
+      forwardedProto: headers['x-forwarded-proto'],
+      localAddress: socket.localAddress,
+      localPort: socket.localPort,
+    },
+    { configured: output.baseUrl, trustProxy: output.trustProxy },
+  );
 }

@@ -13,7 +13,11 @@ describe('errorCategory', () => {
     ['ECONNRESET: read ECONNRESET', null, 'connection reset'],
     ['connection closed before the body was complete', null, 'connection reset'],
     ['EHOSTUNREACH: connect EHOSTUNREACH 10.0.0.9:80', null, 'host unreachable'],
-    ['refused to connect to metadata.internal (169.254.169.254): private, loopback or link-local address', null, 'blocked address'],
+    [
+      'refused to connect to metadata.internal (169.254.169.254): private, loopback or link-local address',
+      null,
+      'blocked address',
+    ],
     ['response too large: Content-Length 52428800 exceeds 10485760 bytes', null, 'too large'],
     ['response too large: more than 10485760 bytes after decompression', null, 'too large'],
     ['too many redirects (more than 5)', 301, 'too many redirects'],

@@ -14,7 +14,10 @@ const BY_MESSAGE: [RegExp, string][] = [
   [/ECONNRESET|EPIPE|socket hang up|connection closed|closed before/i, 'connection reset'],
   [/too large|exceeds \d+ bytes/i, 'too large'],
   [/unsupported URL scheme/i, 'unsupported URL'],
-  [/not a well-formed feed|neither XML nor JSON|HTML page|not a JSON Feed|invalid JSON|empty response body|not a feed|no feed/i, 'not a feed'],
+  [
+    /not a well-formed feed|neither XML nor JSON|HTML page|not a JSON Feed|invalid JSON|empty response body|not a feed|no feed/i,
+    'not a feed',
+  ],
   [/cannot decode|invalid encoding|charset/i, 'undecodable response'],
   [/abandoned|aborted/i, 'interrupted'],
 ];
@@ -27,6 +30,7 @@ export function errorCategory(error: string | null | undefined, status: number |
   const stated = /^HTTP (\d{3})\b/.exec(error);
   if (stated) return `HTTP ${stated[1]}`;
   // Whatever else happened while storing (a refused row, a lost connection mid-store) is the database's.
-  if (/database|failed query|violates|invalid byte sequence|null character|deadlock|PGlite|Postgres/i.test(error)) return 'database error';
+  if (/database|failed query|violates|invalid byte sequence|null character|deadlock|PGlite|Postgres/i.test(error))
+    return 'database error';
   return 'error';
 }

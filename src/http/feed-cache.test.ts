@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { FeedCache } from './feed-cache.js';
 
-const cacheOf = (maxBytes: number) => new FeedCache(async () => 1, () => maxBytes, 0);
+const cacheOf = (maxBytes: number) =>
+  new FeedCache(
+    async () => 1,
+    () => maxBytes,
+    0,
+  );
 
 describe('feed cache', () => {
   it('stays within its byte budget, evicting the least recently used', () => {
@@ -60,7 +65,9 @@ describe('feed cache', () => {
     const cache = cacheOf(10_000);
     let renders = 0;
     let finish = () => {};
-    const gate = new Promise<void>((resolve) => { finish = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
     const render = async () => {
       renders++;
       await gate;
@@ -78,7 +85,11 @@ describe('feed cache', () => {
 
   it('a failed render is not remembered', async () => {
     const cache = cacheOf(10_000);
-    await expect(cache.getOrRender('k', 1, 'text/plain', async () => { throw new Error('db down'); })).rejects.toThrow('db down');
+    await expect(
+      cache.getOrRender('k', 1, 'text/plain', async () => {
+        throw new Error('db down');
+      }),
+    ).rejects.toThrow('db down');
     expect(Buffer.concat((await cache.getOrRender('k', 1, 'text/plain', async () => 'ok')).body).toString()).toBe('ok');
   });
 });

@@ -66,13 +66,20 @@ export class FeedCache {
   }
 
   /** The cached entry, or the one `render` makes (shared with concurrent callers for the same key and version). */
-  async getOrRender(key: string, version: number, contentType: string, render: () => Promise<readonly Buffer[] | string>): Promise<CachedFeed> {
+  async getOrRender(
+    key: string,
+    version: number,
+    contentType: string,
+    render: () => Promise<readonly Buffer[] | string>,
+  ): Promise<CachedFeed> {
     const cached = this.get(key, version);
     if (cached) return cached;
     const flight = `${version} ${key}`;
     let pending = this.pending.get(flight);
     if (!pending) {
-      pending = render().then((body) => this.set(key, version, body, contentType)).finally(() => this.pending.delete(flight));
+      pending = render()
+        .then((body) => this.set(key, version, body, contentType))
+        .finally(() => this.pending.delete(flight));
       this.pending.set(flight, pending);
     }
     return pending;

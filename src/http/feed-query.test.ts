@@ -15,8 +15,14 @@ const refusal = (raw: Record<string, unknown>) => {
 describe('feed query', () => {
   it('reads limit, cursor, search, source and tag, and ignores other parameters', () => {
     const before = encodeCursor(new Date('2026-11-02T09:00:00Z'), 7);
-    expect(ok({ limit: '10', before, q: 'air defence', source: 'wire', tag: 'space', cb: '123', utm_source: 'x' })).toEqual({
-      limit: 10, before: { publishedAt: new Date('2026-11-02T09:00:00Z'), id: 7 }, q: 'air defence', source: 'wire', tag: 'space',
+    expect(
+      ok({ limit: '10', before, q: 'air defence', source: 'wire', tag: 'space', cb: '123', utm_source: 'x' }),
+    ).toEqual({
+      limit: 10,
+      before: { publishedAt: new Date('2026-11-02T09:00:00Z'), id: 7 },
+      q: 'air defence',
+      source: 'wire',
+      tag: 'space',
     });
     expect(ok({})).toEqual({ limit: 50 });
     expect(ok({ q: '', source: '', tag: '' })).toEqual({ limit: 50 });
@@ -31,7 +37,12 @@ describe('feed query', () => {
   });
 
   it('refuses a cursor it did not write', () => {
-    for (const before of ['', 'garbage!', Buffer.from(`${Date.UTC(20000, 0, 1)}:1`).toString('base64url'), Buffer.from('0:0').toString('base64url')]) {
+    for (const before of [
+      '',
+      'garbage!',
+      Buffer.from(`${Date.UTC(20000, 0, 1)}:1`).toString('base64url'),
+      Buffer.from('0:0').toString('base64url'),
+    ]) {
       expect(refusal({ before }), before).toMatch(/^query parameter "before" is not a valid cursor/);
     }
   });
@@ -39,7 +50,9 @@ describe('feed query', () => {
   it('refuses control characters in free text, naming the parameter', () => {
     for (const name of ['q', 'source', 'tag']) {
       for (const value of ['a\u0000b', 'tab\there', 'line\nbreak', '\u007f', '\u0085', 'lone \ud800']) {
-        expect(refusal({ [name]: value }), `${name}=${JSON.stringify(value)}`).toBe(`query parameter "${name}" contains control characters`);
+        expect(refusal({ [name]: value }), `${name}=${JSON.stringify(value)}`).toBe(
+          `query parameter "${name}" contains control characters`,
+        );
       }
     }
     expect(ok({ q: 'emoji \ud83d\ude00 and accents éü' }).q).toBe('emoji \ud83d\ude00 and accents éü');

@@ -18,24 +18,33 @@ const CONTROL = /[\p{Cc}\p{Cs}]/u;
 export const once = (name: string) => z.string({ error: `query parameter "${name}" must be given once` });
 
 /** Free text: empty means absent. */
-const text = (name: string, max: number) => once(name)
-  .max(max, `query parameter "${name}" is too long (${max} characters at most)`)
-  .refine((value) => !CONTROL.test(value), `query parameter "${name}" contains control characters`)
-  .transform((value) => value || undefined);
+const text = (name: string, max: number) =>
+  once(name)
+    .max(max, `query parameter "${name}" is too long (${max} characters at most)`)
+    .refine((value) => !CONTROL.test(value), `query parameter "${name}" contains control characters`)
+    .transform((value) => value || undefined);
 
 const limitMessage = `query parameter "limit" must be a whole number from 1 to ${MAX_LIMIT}`;
 /** `limit`: plain decimal digits only (Number() would also take " 10", "1e2" and "0x10"), 1 to MAX_LIMIT. */
-export const limitParam = once('limit').regex(/^\d{1,10}$/, limitMessage).transform(Number)
+export const limitParam = once('limit')
+  .regex(/^\d{1,10}$/, limitMessage)
+  .transform(Number)
   .refine((n) => n >= 1 && n <= MAX_LIMIT, limitMessage);
 
 // Built once: constructing a zod schema costs far more than a cached feed takes to serve.
 const schema = z.object({
   limit: limitParam.optional(),
-  before: once('before').transform((value, ctx) => {
-    const cursor = decodeCursor(value);
-    if (!cursor) ctx.addIssue({ code: 'custom', message: 'query parameter "before" is not a valid cursor (use the feed\'s next link)' });
-    return cursor ?? z.NEVER;
-  }).optional(),
+  before: once('before')
+    .transform((value, ctx) => {
+      const cursor = decodeCursor(value);
+      if (!cursor)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'query parameter "before" is not a valid cursor (use the feed\'s next link)',
+        });
+      return cursor ?? z.NEVER;
+    })
+    .optional(),
   q: text('q', 500).optional(),
   source: text('source', 200).optional(),
   tag: text('tag', 200).optional(),

@@ -37,15 +37,18 @@ export async function renderFeedTarget(db: Db, config: Config, target: FeedTarge
     nextParams.set('before', encodeCursor(last.publishedAt, last.id));
     next = formatUrls(baseUrl, name, nextParams);
   }
-  const doc = buildFeedDocument({
-    name,
-    title: topic ? `${config.output.title}: ${topic.title ?? topic.id}` : config.output.title,
-    description: topic?.description ?? config.output.description,
-    baseUrl,
-    self: formatUrls(baseUrl, name, params),
-    next,
-    // A page further back (before=…) never changes: it is no WebSub topic.
-    hub: query.before ? undefined : hubUrlFor(config.output, baseUrl),
-  }, stories);
+  const doc = buildFeedDocument(
+    {
+      name,
+      title: topic ? `${config.output.title}: ${topic.title ?? topic.id}` : config.output.title,
+      description: topic?.description ?? config.output.description,
+      baseUrl,
+      self: formatUrls(baseUrl, name, params),
+      next,
+      // A page further back (before=…) never changes: it is no WebSub topic.
+      hub: query.before ? undefined : hubUrlFor(config.output, baseUrl),
+    },
+    stories,
+  );
   return renderFeed(format, doc);
 }

@@ -16,16 +16,21 @@ const minOutletsMessage = `query parameter "min_outlets" must be a whole number 
 
 // Built once, like the feed query schema.
 const schema = z.object({
-  window: once('window').transform((value, ctx) => {
-    const ms = parseWindow(value);
-    if (ms === undefined || ms < TOP_WINDOW.min || ms > TOP_WINDOW.max) {
-      ctx.addIssue({ code: 'custom', message: windowMessage });
-      return z.NEVER;
-    }
-    return ms;
-  }).optional(),
-  min_outlets: once('min_outlets').regex(/^\d{1,10}$/, minOutletsMessage).transform(Number)
-    .refine((n) => n >= 1 && n <= MAX_MIN_OUTLETS, minOutletsMessage).optional(),
+  window: once('window')
+    .transform((value, ctx) => {
+      const ms = parseWindow(value);
+      if (ms === undefined || ms < TOP_WINDOW.min || ms > TOP_WINDOW.max) {
+        ctx.addIssue({ code: 'custom', message: windowMessage });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .optional(),
+  min_outlets: once('min_outlets')
+    .regex(/^\d{1,10}$/, minOutletsMessage)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= MAX_MIN_OUTLETS, minOutletsMessage)
+    .optional(),
   limit: limitParam.optional(),
 });
 
@@ -49,7 +54,14 @@ export function parseTopQuery(raw: Record<string, unknown>, defaults: TopFeedQue
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? 'bad query' };
   const { window, min_outlets: minOutlets, limit } = parsed.data;
-  return { ok: true, query: { windowMs: window ?? defaults.windowMs, minOutlets: minOutlets ?? defaults.minOutlets, limit: limit ?? defaults.limit } };
+  return {
+    ok: true,
+    query: {
+      windowMs: window ?? defaults.windowMs,
+      minOutlets: minOutlets ?? defaults.minOutlets,
+      limit: limit ?? defaults.limit,
+    },
+  };
 }
 
 /** The query in one spelling, defaults left out, in a fixed order: for cache keys and self links. */

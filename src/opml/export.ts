@@ -15,11 +15,17 @@ export interface OpmlSource {
 export function renderOpml(title: string, sources: readonly OpmlSource[], now = new Date()): string {
   const outlines = sources.map((s) => {
     const attrs: [string, string | undefined][] = [
-      ['type', 'rss'], ['text', s.name ?? s.id], ['title', s.name ?? s.id], ['xmlUrl', resolveUrl(s.url)],
+      ['type', 'rss'],
+      ['text', s.name ?? s.id],
+      ['title', s.name ?? s.id],
+      ['xmlUrl', resolveUrl(s.url)],
       ['htmlUrl', resolveUrl(s.siteUrl ?? undefined)],
       ['category', s.tags.length > 0 ? s.tags.map((t) => `/${t}`).join(',') : undefined],
     ];
-    return `    <outline ${attrs.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}="${escapeXml(v!)}"`).join(' ')}/>`;
+    return `    <outline ${attrs
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}="${escapeXml(v!)}"`)
+      .join(' ')}/>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0">
@@ -34,9 +40,18 @@ ${outlines.join('\n')}
 `;
 }
 
-export function sourcesForOpml(config: Config, known: Map<string, { name: string | null; feedTitle: string | null; siteUrl: string | null }>): OpmlSource[] {
+export function sourcesForOpml(
+  config: Config,
+  known: Map<string, { name: string | null; feedTitle: string | null; siteUrl: string | null }>,
+): OpmlSource[] {
   return config.sources.map((s) => {
     const row = known.get(s.id);
-    return { id: s.id, url: s.url, name: s.name ?? row?.feedTitle ?? null, siteUrl: row?.siteUrl ?? null, tags: s.tags };
+    return {
+      id: s.id,
+      url: s.url,
+      name: s.name ?? row?.feedTitle ?? null,
+      siteUrl: row?.siteUrl ?? null,
+      tags: s.tags,
+    };
   });
 }

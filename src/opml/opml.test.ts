@@ -19,8 +19,18 @@ const OPML = `<?xml version="1.0"?>
 describe('OPML', () => {
   it('reads nested outlines, folders and categories as tags, and skips non-web URLs', () => {
     expect(parseOpml(OPML)).toEqual([
-      { title: 'SpaceWar.com', xmlUrl: 'https://www.spacewar.com/spacewar.xml', htmlUrl: 'https://www.spacewar.com/', tags: ['defense-security'] },
-      { title: 'NASA <script>alert(1)</script>', xmlUrl: 'https://www.nasa.gov/feed/', htmlUrl: undefined, tags: ['defense-security', 'space', 'agency', 'us'] },
+      {
+        title: 'SpaceWar.com',
+        xmlUrl: 'https://www.spacewar.com/spacewar.xml',
+        htmlUrl: 'https://www.spacewar.com/',
+        tags: ['defense-security'],
+      },
+      {
+        title: 'NASA <script>alert(1)</script>',
+        xmlUrl: 'https://www.nasa.gov/feed/',
+        htmlUrl: undefined,
+        tags: ['defense-security', 'space', 'agency', 'us'],
+      },
       { title: 'Existing', xmlUrl: 'https://existing.example/rss', htmlUrl: undefined, tags: [] },
       { title: 'SpaceWar', xmlUrl: 'https://www.spacewar.com/other.xml', htmlUrl: undefined, tags: [] },
     ]);
@@ -35,23 +45,40 @@ describe('OPML', () => {
     expect(result.yaml).toContain('# keep me');
     const parsed = parseConfig(result.yaml, 'x.yaml');
     expect(parsed.ok).toBe(true);
-    if (parsed.ok) expect(parsed.config.sources.map((s) => s.id)).toEqual(['existing', 'spacewar-com', 'nasa-script-alert-1-script', 'spacewar']);
+    if (parsed.ok)
+      expect(parsed.config.sources.map((s) => s.id)).toEqual([
+        'existing',
+        'spacewar-com',
+        'nasa-script-alert-1-script',
+        'spacewar',
+      ]);
   });
 
   it('round-trips through export: every source with its tags, text escaped', () => {
     const xml = renderOpml('T & co', [
-      { id: 'a', url: 'https://a.example/rss?x=1&y=2', name: 'A <b>', siteUrl: 'https://a.example/', tags: ['defense', 'space'] },
+      {
+        id: 'a',
+        url: 'https://a.example/rss?x=1&y=2',
+        name: 'A <b>',
+        siteUrl: 'https://a.example/',
+        tags: ['defense', 'space'],
+      },
       { id: 'b', url: 'https://b.example/feed', tags: [] },
     ]);
     expect(xml).toContain('<title>T &amp; co</title>');
     expect(xml).not.toContain('<b>');
     expect(parseOpml(xml)).toEqual([
-      { title: 'A <b>', xmlUrl: 'https://a.example/rss?x=1&y=2', htmlUrl: 'https://a.example/', tags: ['defense', 'space'] },
+      {
+        title: 'A <b>',
+        xmlUrl: 'https://a.example/rss?x=1&y=2',
+        htmlUrl: 'https://a.example/',
+        tags: ['defense', 'space'],
+      },
       { title: 'b', xmlUrl: 'https://b.example/feed', htmlUrl: undefined, tags: [] },
     ]);
   });
 
-  it('writes only http(s) URLs: a feed\'s site link may be anything', () => {
+  it("writes only http(s) URLs: a feed's site link may be anything", () => {
     const xml = renderOpml('T', [
       { id: 'a', url: 'https://a.example/rss', name: 'A\u0000\u0007 "q"', siteUrl: 'javascript:alert(1)', tags: [] },
       { id: 'b', url: 'https://b.example/rss', siteUrl: 'data:text/html,<script>alert(2)</script>', tags: [] },
@@ -59,6 +86,10 @@ describe('OPML', () => {
     ]);
     // eslint-disable-next-line no-control-regex -- looking for the control characters XML forbids
     expect(xml).not.toMatch(/javascript:|data:|[\u0000-\u0008]/);
-    expect(parseOpml(xml).map((o) => [o.title, o.htmlUrl])).toEqual([['A "q"', undefined], ['b', undefined], ['c', 'https://c.example/home']]);
+    expect(parseOpml(xml).map((o) => [o.title, o.htmlUrl])).toEqual([
+      ['A "q"', undefined],
+      ['b', undefined],
+      ['c', 'https://c.example/home'],
+    ]);
   });
 });

@@ -20,16 +20,25 @@ describe('decodeBody', () => {
   });
 
   it('guesses the charset of legacy bytes that declare none, instead of making them U+FFFD', () => {
-    const portuguese = feed('Atenção: eleições começam amanhã em São Paulo; votação até às dezoito horas. Não há previsão de atraso na apuração dos votos, disse o presidente do tribunal eleitoral.');
+    const portuguese = feed(
+      'Atenção: eleições começam amanhã em São Paulo; votação até às dezoito horas. Não há previsão de atraso na apuração dos votos, disse o presidente do tribunal eleitoral.',
+    );
     expect(decodeBody(iconv.encode(portuguese, 'windows-1252'))).toBe(portuguese);
-    const russian = feed('Запуск спутника перенесён на пятницу из-за погоды на космодроме, сообщили в пресс-службе. Новая дата старта будет объявлена позднее, после заседания государственной комиссии.');
+    const russian = feed(
+      'Запуск спутника перенесён на пятницу из-за погоды на космодроме, сообщили в пресс-службе. Новая дата старта будет объявлена позднее, после заседания государственной комиссии.',
+    );
     expect(decodeBody(iconv.encode(russian, 'windows-1251'))).toBe(russian);
   });
 
   it('keeps a declared charset, even when the bytes do not fit it', () => {
-    const bytes = Buffer.from(`${feed('Broken @@ bytes', '<?xml version="1.0" encoding="utf-8"?>')}`.replace('@@', '\u00e7'), 'latin1');
+    const bytes = Buffer.from(
+      `${feed('Broken @@ bytes', '<?xml version="1.0" encoding="utf-8"?>')}`.replace('@@', '\u00e7'),
+      'latin1',
+    );
     expect(decodeBody(bytes)).toContain('Broken \uFFFD bytes');
-    expect(decodeBody(Buffer.from(feed('caf\u00e9'), 'latin1'), 'application/rss+xml; charset=utf-8')).toContain('caf\uFFFD');
+    expect(decodeBody(Buffer.from(feed('caf\u00e9'), 'latin1'), 'application/rss+xml; charset=utf-8')).toContain(
+      'caf\uFFFD',
+    );
   });
 });
 
@@ -37,15 +46,21 @@ describe('decodeBody: where the charset comes from', () => {
   const latin = (text: string) => Buffer.from(text, 'latin1');
 
   it('strips a UTF-8 BOM and reads UTF-16 big-endian by its BOM, and without one', () => {
-    expect(decodeBody(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(feed('Grüße'))]))).toBe(feed('Grüße'));
-    expect(decodeBody(Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode(feed('Grüße'), 'utf-16be')]))).toBe(feed('Grüße'));
+    expect(decodeBody(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(feed('Grüße'))]))).toBe(
+      feed('Grüße'),
+    );
+    expect(decodeBody(Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode(feed('Grüße'), 'utf-16be')]))).toBe(
+      feed('Grüße'),
+    );
     expect(decodeBody(iconv.encode(feed('Grüße'), 'utf-16le'))).toBe(feed('Grüße'));
   });
 
   it('takes the HTTP charset before the XML declaration, the declaration before UTF-8, and an HTML meta charset', () => {
     const declared1251 = `<?xml version="1.0" encoding="windows-1251"?><rss><channel><title>\u00e9</title></channel></rss>`;
     expect(decodeBody(latin(declared1251), 'text/xml; charset="ISO-8859-1"')).toContain('<title>\u00e9</title>');
-    expect(decodeBody(iconv.encode(declared1251.replace('\u00e9', 'Новости'), 'windows-1251'))).toContain('<title>Новости</title>');
+    expect(decodeBody(iconv.encode(declared1251.replace('\u00e9', 'Новости'), 'windows-1251'))).toContain(
+      '<title>Новости</title>',
+    );
     const page = '<html><head><meta charset="windows-1252"><title>caf\u00e9 \u20ac</title></head></html>';
     expect(decodeBody(iconv.encode(page, 'windows-1252'))).toBe(page);
   });

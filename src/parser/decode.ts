@@ -10,8 +10,10 @@ export function charsetFromContentType(contentType: string | undefined): string 
 function sniffBom(bytes: Buffer): { charset: string; skip: number } | undefined {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { charset: 'utf-8', skip: 3 };
   // Before UTF-16: the UTF-32LE BOM starts with the UTF-16LE one.
-  if (bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0) return { charset: 'utf-32le', skip: 4 };
-  if (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff) return { charset: 'utf-32be', skip: 4 };
+  if (bytes[0] === 0xff && bytes[1] === 0xfe && bytes[2] === 0 && bytes[3] === 0)
+    return { charset: 'utf-32le', skip: 4 };
+  if (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0xfe && bytes[3] === 0xff)
+    return { charset: 'utf-32be', skip: 4 };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { charset: 'utf-16le', skip: 2 };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { charset: 'utf-16be', skip: 2 };
   return undefined;
@@ -86,11 +88,15 @@ export function decodeBody(bytes: Buffer, contentType?: string): string {
   if (bom) return iconv.decode(bytes.subarray(bom.skip), bom.charset);
   const wide = sniffWide(bytes);
   if (wide) return iconv.decode(bytes, wide);
-  const declared = charsetFromContentType(contentType) ?? charsetFromXmlDeclaration(bytes) ?? charsetFromHtmlMeta(bytes);
+  const declared =
+    charsetFromContentType(contentType) ?? charsetFromXmlDeclaration(bytes) ?? charsetFromHtmlMeta(bytes);
   let charset = declared;
   if (!charset || !iconv.encodingExists(charset)) charset = 'utf-8';
   const ascii = !bytes.some((b) => b >= 0x80);
-  if (ascii || (charset !== 'utf-8' && /^(iso-8859-1|latin1|windows-1252|us-ascii)$/.test(charset) && isValidUtf8(bytes))) {
+  if (
+    ascii ||
+    (charset !== 'utf-8' && /^(iso-8859-1|latin1|windows-1252|us-ascii)$/.test(charset) && isValidUtf8(bytes))
+  ) {
     charset = 'utf-8';
   }
   if (charset === 'utf-8' || charset === 'utf8') {

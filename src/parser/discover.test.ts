@@ -21,8 +21,12 @@ describe('discoverFeedLinks', () => {
   });
 
   it('resolves against <base href> and finds nothing on a page without feeds', () => {
-    expect(discoverFeedLinks('<base href="https://x.example/b/"><link rel="alternate" type="application/rss+xml" href="f.xml">', 'https://y.example/'))
-      .toEqual(['https://x.example/b/f.xml']);
+    expect(
+      discoverFeedLinks(
+        '<base href="https://x.example/b/"><link rel="alternate" type="application/rss+xml" href="f.xml">',
+        'https://y.example/',
+      ),
+    ).toEqual(['https://x.example/b/f.xml']);
     expect(discoverFeedLinks('<p>no feeds</p>', 'https://y.example/')).toEqual([]);
   });
 });

@@ -7,32 +7,40 @@ import { NotAFeedError, type ParseOptions, type ParsedFeed, type ParsedItem } fr
 const str = z.string().optional().catch(undefined);
 const author = z.object({ name: str, url: str }).passthrough().optional().catch(undefined);
 
-const jsonItem = z.object({
-  id: z.union([z.string(), z.number()]).transform(String).optional().catch(undefined),
-  url: str,
-  external_url: str,
-  title: str,
-  content_html: str,
-  content_text: str,
-  summary: str,
-  date_published: str,
-  date_modified: str,
-  author,
-  authors: z.array(author).optional().catch(undefined),
-  tags: z.array(z.string()).optional().catch(undefined),
-  attachments: z
-    .array(z.object({ url: z.string(), mime_type: str, size_in_bytes: z.number().optional().catch(undefined) }).passthrough())
-    .optional()
-    .catch(undefined),
-}).passthrough();
+const jsonItem = z
+  .object({
+    id: z.union([z.string(), z.number()]).transform(String).optional().catch(undefined),
+    url: str,
+    external_url: str,
+    title: str,
+    content_html: str,
+    content_text: str,
+    summary: str,
+    date_published: str,
+    date_modified: str,
+    author,
+    authors: z.array(author).optional().catch(undefined),
+    tags: z.array(z.string()).optional().catch(undefined),
+    attachments: z
+      .array(
+        z
+          .object({ url: z.string(), mime_type: str, size_in_bytes: z.number().optional().catch(undefined) })
+          .passthrough(),
+      )
+      .optional()
+      .catch(undefined),
+  })
+  .passthrough();
 
-const jsonFeed = z.object({
-  version: z.string().regex(/jsonfeed\.org\/version\/1|^1(\.\d+)?$/),
-  title: str,
-  home_page_url: str,
-  feed_url: str,
-  items: z.array(z.unknown()),
-}).passthrough();
+const jsonFeed = z
+  .object({
+    version: z.string().regex(/jsonfeed\.org\/version\/1|^1(\.\d+)?$/),
+    title: str,
+    home_page_url: str,
+    feed_url: str,
+    items: z.array(z.unknown()),
+  })
+  .passthrough();
 
 const publishedTime = (raw: unknown) => {
   const item = raw as { date_published?: unknown; date_modified?: unknown } | null;
@@ -51,7 +59,8 @@ export function parseJsonFeed(text: string, options: ParseOptions): ParsedFeed {
   const feed = jsonFeed.safeParse(data);
   if (!feed.success) throw new NotAFeedError('JSON document is not a JSON Feed (no jsonfeed.org version or items)');
   const all = feed.data.items;
-  const kept = all.length > options.maxItems ? newestIndices(all.map(publishedTime), options.maxItems).map((i) => all[i]) : all;
+  const kept =
+    all.length > options.maxItems ? newestIndices(all.map(publishedTime), options.maxItems).map((i) => all[i]) : all;
   const items: ParsedItem[] = [];
   for (const raw of kept) {
     const parsed = jsonItem.safeParse(raw);
@@ -62,7 +71,11 @@ export function parseJsonFeed(text: string, options: ParseOptions): ParsedFeed {
       guid: item.id,
       link: item.url ?? item.external_url,
       title: item.title,
-      author: authors.map((a) => a?.name).filter(Boolean).join(', ') || undefined,
+      author:
+        authors
+          .map((a) => a?.name)
+          .filter(Boolean)
+          .join(', ') || undefined,
       summary: item.summary,
       content: item.content_html ?? (item.content_text ? `<p>${escapeXml(item.content_text)}</p>` : undefined),
       published: item.date_published,
@@ -73,7 +86,10 @@ export function parseJsonFeed(text: string, options: ParseOptions): ParsedFeed {
     });
   }
   return {
-    format: 'json', title: feed.data.title, link: feed.data.home_page_url, items,
+    format: 'json',
+    title: feed.data.title,
+    link: feed.data.home_page_url,
+    items,
     ...(kept.length < all.length ? { itemsInDocument: all.length } : {}),
   };
 }

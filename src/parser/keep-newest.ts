@@ -122,7 +122,10 @@ class Numbers<T extends Uint32Array | Float64Array> {
   private data: T;
   length = 0;
 
-  constructor(private readonly type: { new (length: number): T }, capacity: number) {
+  constructor(
+    private readonly type: { new (length: number): T },
+    capacity: number,
+  ) {
     this.data = new type(Math.max(16, capacity));
   }
 

@@ -7,14 +7,20 @@ import { xmlShape } from './xml-shape.js';
 import { DEFAULT_MAX_ITEMS, NotAFeedError, type ParseOptions, type ParsedFeed } from './types.js';
 
 const looksLikeHtml = (head: string) =>
-  /^\s*(<!doctype html|<html[\s>])/i.test(head) || (/<html[\s>]/i.test(head) && !/<(rss|feed|rdf:RDF)[\s>]/i.test(head));
+  /^\s*(<!doctype html|<html[\s>])/i.test(head) ||
+  (/<html[\s>]/i.test(head) && !/<(rss|feed|rdf:RDF)[\s>]/i.test(head));
 
 /** Parses decoded text as whatever feed format it is; an HTML page or junk throws NotAFeedError. */
-export async function parseFeed(text: string, contentType = '', options: ParseOptions = { maxItems: DEFAULT_MAX_ITEMS }): Promise<ParsedFeed> {
+export async function parseFeed(
+  text: string,
+  contentType = '',
+  options: ParseOptions = { maxItems: DEFAULT_MAX_ITEMS },
+): Promise<ParsedFeed> {
   const body = text.replace(/^\uFEFF/, '');
   const trimmed = body.trimStart();
   if (trimmed.length === 0) throw new NotAFeedError('empty response body');
-  if (trimmed.startsWith('{') || /json/i.test(contentType) && !trimmed.startsWith('<')) return parseJsonFeed(trimmed, options);
+  if (trimmed.startsWith('{') || (/json/i.test(contentType) && !trimmed.startsWith('<')))
+    return parseJsonFeed(trimmed, options);
   const head = trimmed.slice(0, 2048);
   if (looksLikeHtml(head)) throw new NotAFeedError('got an HTML page, not a feed', body);
   if (!trimmed.startsWith('<')) throw new NotAFeedError('response is neither XML nor JSON');
@@ -25,7 +31,11 @@ export async function parseFeed(text: string, contentType = '', options: ParseOp
  * Parses a response body. An XML feed with more items than are kept, in an ASCII-compatible encoding, is cut to its
  * newest items before it is decoded: a million-item feed then costs its bytes, not its bytes and a string as large.
  */
-export async function parseFeedBody(bytes: Buffer, contentType = '', options: ParseOptions = { maxItems: DEFAULT_MAX_ITEMS }): Promise<ParsedFeed> {
+export async function parseFeedBody(
+  bytes: Buffer,
+  contentType = '',
+  options: ParseOptions = { maxItems: DEFAULT_MAX_ITEMS },
+): Promise<ParsedFeed> {
   const cut = cutXmlBytes(bytes, contentType, options.maxItems);
   const feed = await parseFeed(decodeBody(cut?.xml ?? bytes, contentType), contentType, options);
   return cut ? { ...feed, itemsInDocument: cut.total } : feed;
@@ -37,6 +47,7 @@ function cutXmlBytes(bytes: Buffer, contentType: string, maxItems: number) {
   if (!startsLikeXml || !isAsciiCompatible(bytes, contentType)) return undefined;
   const shape = xmlShape(new ByteText(bytes));
   // Too deep is refused by the string parser, with its own message; HTML pages go there too.
-  if (shape.items <= maxItems || shape.depth > MAX_XML_DEPTH || !shape.root || /^html$/i.test(shape.root)) return undefined;
+  if (shape.items <= maxItems || shape.depth > MAX_XML_DEPTH || !shape.root || /^html$/i.test(shape.root))
+    return undefined;
   return keepNewestItemBytes(bytes, maxItems, shape.items);
 }

@@ -16,9 +16,25 @@ export const MAX_XML_DEPTH = 128;
 // keepArray keeps an element's attributes (type="xhtml", mode="base64"); rss-parser's types allow it for items only,
 // its code for the feed too.
 const CUSTOM_FIELDS = {
-  feed: ['ttl', 'sy:updatePeriod', 'sy:updateFrequency', 'subtitle', ['title', 'titleRaw', { keepArray: true }]] as unknown as string[],
-  item: ['updated', 'published', 'dc:date', 'id', 'summary', 'media:content', ['author', 'authorRaw'],
-    ['title', 'titleRaw', { keepArray: true }], ['content', 'contentRaw', { keepArray: true }], ['summary', 'summaryRaw', { keepArray: true }]],
+  feed: [
+    'ttl',
+    'sy:updatePeriod',
+    'sy:updateFrequency',
+    'subtitle',
+    ['title', 'titleRaw', { keepArray: true }],
+  ] as unknown as string[],
+  item: [
+    'updated',
+    'published',
+    'dc:date',
+    'id',
+    'summary',
+    'media:content',
+    ['author', 'authorRaw'],
+    ['title', 'titleRaw', { keepArray: true }],
+    ['content', 'contentRaw', { keepArray: true }],
+    ['summary', 'summaryRaw', { keepArray: true }],
+  ],
 };
 
 const text = (value: unknown): string | undefined => {
@@ -33,7 +49,13 @@ const text = (value: unknown): string | undefined => {
   return undefined;
 };
 
-const PERIOD_MINUTES: Record<string, number> = { hourly: 60, daily: 1440, weekly: 10080, monthly: 43200, yearly: 525600 };
+const PERIOD_MINUTES: Record<string, number> = {
+  hourly: 60,
+  daily: 1440,
+  weekly: 10080,
+  monthly: 43200,
+  yearly: 525600,
+};
 
 function ttlMinutes(feed: RawFeed): number | undefined {
   const ttl = Number(text(feed.ttl));
@@ -49,7 +71,11 @@ function enclosures(item: RawItem): Enclosure[] {
   const enclosure = item.enclosure as { url?: string; type?: string; length?: string } | undefined;
   if (enclosure?.url) {
     const length = Number(enclosure.length);
-    list.push({ url: enclosure.url, type: enclosure.type, length: Number.isFinite(length) && length > 0 ? length : undefined });
+    list.push({
+      url: enclosure.url,
+      type: enclosure.type,
+      length: Number.isFinite(length) && length > 0 ? length : undefined,
+    });
   }
   return list;
 }
@@ -106,7 +132,10 @@ function atomContent(raw: unknown, parsed: unknown): string | undefined {
 function parseTree(xml: string, prefixes: ReadonlySet<string>): Promise<RawFeed> {
   const parser = new Parser<RawFeed, RawItem>({
     customFields: CUSTOM_FIELDS,
-    xml2js: { validator: repairRssRoot, ...(prefixes.size > 0 ? { tagNameProcessors: [stripPrefixes(prefixes)] } : {}) },
+    xml2js: {
+      validator: repairRssRoot,
+      ...(prefixes.size > 0 ? { tagNameProcessors: [stripPrefixes(prefixes)] } : {}),
+    },
   });
   return new Promise((resolve, reject) => {
     parser.parseString(xml).then(resolve, reject);
@@ -116,7 +145,8 @@ function parseTree(xml: string, prefixes: ReadonlySet<string>): Promise<RawFeed>
 
 /** Only what the XML parser says about the document is a parse error; a bug in a library stays what it is. */
 export function asParseError(err: unknown): unknown {
-  if (!(err instanceof Error) || Object.getPrototypeOf(err) !== Error.prototype || /did not finish/.test(err.message)) return err;
+  if (!(err instanceof Error) || Object.getPrototypeOf(err) !== Error.prototype || /did not finish/.test(err.message))
+    return err;
   const message = err.message === 'Unable to parse XML.' ? 'no root element' : err.message.split('\n')[0];
   return new NotAFeedError(`not a well-formed feed: ${message}`);
 }
@@ -125,7 +155,8 @@ export function asParseError(err: unknown): unknown {
 export async function parseXmlFeed(input: string, options: ParseOptions): Promise<ParsedFeed> {
   let xml = input.replace(/^\s+/, '');
   const shape = xmlShape(xml);
-  if (shape.depth > MAX_XML_DEPTH) throw new NotAFeedError(`not a well-formed feed: elements nested deeper than ${MAX_XML_DEPTH} levels`);
+  if (shape.depth > MAX_XML_DEPTH)
+    throw new NotAFeedError(`not a well-formed feed: elements nested deeper than ${MAX_XML_DEPTH} levels`);
   let itemsInDocument: number | undefined;
   if (shape.items > options.maxItems) {
     const kept = keepNewestItems(xml, options.maxItems, shape.items);
@@ -141,7 +172,10 @@ export async function parseXmlFeed(input: string, options: ParseOptions): Promis
   const format = detectFormat(shape.root);
   const rawItems = feed.items ?? [];
   const bases = xmlBases(xml, format, rawItems.length);
-  const xhtml = format === 'atom' && [feed, ...rawItems].some((i) => typeof text(i.title) !== 'string' && i.titleRaw) ? xhtmlTitles(xml) : undefined;
+  const xhtml =
+    format === 'atom' && [feed, ...rawItems].some((i) => typeof text(i.title) !== 'string' && i.titleRaw)
+      ? xhtmlTitles(xml)
+      : undefined;
   const xhtmlTitle = (inner: string | undefined) => (inner === undefined ? undefined : plainText(inner) || undefined);
   const entryTitles = xhtml?.entries.length === rawItems.length ? xhtml.entries : [];
   const items: ParsedItem[] = rawItems.map((item, i) => ({
@@ -150,7 +184,10 @@ export async function parseXmlFeed(input: string, options: ParseOptions): Promis
     title: text(item.title) ?? xhtmlTitle(entryTitles[i]),
     author: text(item.creator) ?? text(item.authorRaw) ?? text(item.author),
     summary: atomContent(item.summaryRaw, item.summary) ?? (item['content:encoded'] ? text(item.content) : undefined),
-    content: text(item['content:encoded']) ?? atomContent(item.contentRaw, item.content) ?? atomContent(item.summaryRaw, item.summary),
+    content:
+      text(item['content:encoded']) ??
+      atomContent(item.contentRaw, item.content) ??
+      atomContent(item.summaryRaw, item.summary),
     published: text(item.pubDate) ?? text(item.published) ?? text(item['dc:date']) ?? text(item.isoDate),
     updated: text(item.updated),
     categories: categories(item),
@@ -158,7 +195,11 @@ export async function parseXmlFeed(input: string, options: ParseOptions): Promis
     base: bases[i],
   }));
   return {
-    format, title: text(feed.title) ?? xhtmlTitle(xhtml?.feed), link: text(feed.link), ttlMinutes: ttlMinutes(feed), items,
+    format,
+    title: text(feed.title) ?? xhtmlTitle(xhtml?.feed),
+    link: text(feed.link),
+    ttlMinutes: ttlMinutes(feed),
+    items,
     ...(itemsInDocument !== undefined ? { itemsInDocument } : {}),
   };
 }

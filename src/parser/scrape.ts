@@ -35,7 +35,7 @@ export function scrapeFeed(html: string, scrape: ScrapeConfig, options: ParseOpt
       guid: link,
       link,
       title,
-      summary: summaryEl && summaryEl.length > 0 ? summaryEl.html() ?? undefined : undefined,
+      summary: summaryEl && summaryEl.length > 0 ? (summaryEl.html() ?? undefined) : undefined,
       published: scrape.date ? read(item, scrape.date) : undefined,
       categories: [],
       enclosures: [],

@@ -35,7 +35,12 @@ export function xhtmlTitles(xml: string): XhtmlTitles {
     if (depth === 1 && local === 'entry') {
       found.entries[++entry] = undefined;
       if (!tag.selfClosing) owner = 2;
-    } else if (depth === owner && local === 'title' && !tag.selfClosing && /\stype\s*=\s*["']xhtml["']/.test(xml.slice(tag.start, tag.end))) {
+    } else if (
+      depth === owner &&
+      local === 'title' &&
+      !tag.selfClosing &&
+      /\stype\s*=\s*["']xhtml["']/.test(xml.slice(tag.start, tag.end))
+    ) {
       innerStart = tag.end;
     }
     if (!tag.selfClosing) depth++;

@@ -5,7 +5,11 @@ type Tree = Record<string, unknown> & { $?: Record<string, string> };
 // The namespaces each format's own elements live in, keyed by the root element's local name.
 const FORMAT_NAMESPACES: Record<string, readonly string[]> = {
   feed: ['http://www.w3.org/2005/Atom', 'http://purl.org/atom/ns#'],
-  RDF: ['http://purl.org/rss/1.0/', 'http://my.netscape.com/rdf/simple/0.9/', 'http://channel.netscape.com/rdf/simple/0.9/'],
+  RDF: [
+    'http://purl.org/rss/1.0/',
+    'http://my.netscape.com/rdf/simple/0.9/',
+    'http://channel.netscape.com/rdf/simple/0.9/',
+  ],
   rss: ['http://backend.userland.com/rss2', 'http://blogs.law.harvard.edu/tech/rss'],
 };
 

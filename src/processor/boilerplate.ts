@@ -47,7 +47,10 @@ export function storyText(html: string | undefined): string {
 
 /** Plain text with one paragraph per line → the same with boilerplate lines dropped. */
 export function cleanLines(text: string): string {
-  const lines = text.split(/\n+/).map(collapse).filter((line) => line.length > 0);
+  const lines = text
+    .split(/\n+/)
+    .map(collapse)
+    .filter((line) => line.length > 0);
   const kept = lines.filter((line) => !isBoilerplateText(line));
   // Cross-promoted headline lists also arrive as runs of short title-like lines without final punctuation.
   return dropHeadlineRuns(kept).join('\n');
@@ -56,7 +59,7 @@ export function cleanLines(text: string): string {
 function dropHeadlineRuns(lines: string[]): string[] {
   const headline = (line: string) => line.length < 120 && !/[.!?"”»:]$/.test(line) && line.split(' ').length >= 3;
   const out: string[] = [];
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     let j = i;
     while (j < lines.length && headline(lines[j]!)) j++;
     if (j - i >= 3) i = j;

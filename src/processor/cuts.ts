@@ -18,7 +18,8 @@ const items = (count: number) => `${n(count)} item${count === 1 ? '' : 's'}`;
 const PHRASES: Record<CutKind, (count: number) => string> = {
   title: (c) => `${items(c)} with a title cut to ${n(LIMITS.titleChars)} characters`,
   author: (c) => `${items(c)} with an author cut to ${n(LIMITS.authorChars)} characters`,
-  categories: (c) => `${items(c)} with categories cut to ${LIMITS.categories} of at most ${LIMITS.categoryChars} characters`,
+  categories: (c) =>
+    `${items(c)} with categories cut to ${LIMITS.categories} of at most ${LIMITS.categoryChars} characters`,
   enclosures: (c) => `${items(c)} with enclosures beyond ${LIMITS.enclosures} dropped`,
   'html-size': (c) => `${items(c)} with HTML cut to ${LIMITS.htmlChars / 1024} KiB`,
   'html-depth': (c) => `${items(c)} with HTML nested deeper than ${LIMITS.htmlDepth} levels kept as plain text`,
@@ -31,7 +32,10 @@ const PHRASES: Record<CutKind, (count: number) => string> = {
  * health so that a silently shortened feed is not mistaken for a complete one.
  */
 export function describeCuts(cuts: Cuts, itemCount?: { kept: number; total: number }): string | undefined {
-  const parts = itemCount && itemCount.total > itemCount.kept ? [`kept the newest ${n(itemCount.kept)} of ${n(itemCount.total)} items`] : [];
+  const parts =
+    itemCount && itemCount.total > itemCount.kept
+      ? [`kept the newest ${n(itemCount.kept)} of ${n(itemCount.total)} items`]
+      : [];
   for (const kind of Object.keys(PHRASES) as CutKind[]) {
     const count = cuts[kind];
     if (count) parts.push(PHRASES[kind](count));

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { boundHtml, cutHtml, nestedDeeperThan, textOnlyHtml } from './html-bounds.js';
 import { LIMITS } from './limits.js';
 
-const nested = (depth: number, open = '<div>', close = '</div>') => `${open.repeat(depth)}deep text${close.repeat(depth)}`;
+const nested = (depth: number, open = '<div>', close = '</div>') =>
+  `${open.repeat(depth)}deep text${close.repeat(depth)}`;
 
 describe('nestedDeeperThan', () => {
   it('measures real nesting', () => {
@@ -19,7 +20,9 @@ describe('nestedDeeperThan', () => {
   it('is not fooled by end tags that close nothing, or by markup inside comments and scripts', () => {
     // htmlparser2 keeps every <div> open here (the </span>s match nothing) and is quadratic on it.
     expect(nestedDeeperThan('<div></span>'.repeat(1000), 128)).toBe(true);
-    expect(nestedDeeperThan(`<!-- ${'<div>'.repeat(500)} --><script>${'<div>'.repeat(500)}</script><p>x</p>`, 128)).toBe(false);
+    expect(
+      nestedDeeperThan(`<!-- ${'<div>'.repeat(500)} --><script>${'<div>'.repeat(500)}</script><p>x</p>`, 128),
+    ).toBe(false);
   });
 });
 

@@ -3,11 +3,36 @@ import { scanTags } from '../util/tags.js';
 import { LIMITS } from './limits.js';
 import { htmlToText } from './text.js';
 
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr', 'keygen']);
+const VOID = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+  'keygen',
+]);
 // An element of these names closes an open one of the names listed, as HTML parsers do: <p>a<p>b is not nested.
 const CLOSES: Record<string, readonly string[]> = {
-  p: ['p'], li: ['li'], dt: ['dt', 'dd'], dd: ['dt', 'dd'], tr: ['tr', 'td', 'th'], td: ['td', 'th'], th: ['td', 'th'],
-  option: ['option'], thead: ['tbody', 'tfoot'], tbody: ['thead', 'tbody', 'tfoot'], tfoot: ['thead', 'tbody'],
+  p: ['p'],
+  li: ['li'],
+  dt: ['dt', 'dd'],
+  dd: ['dt', 'dd'],
+  tr: ['tr', 'td', 'th'],
+  td: ['td', 'th'],
+  th: ['td', 'th'],
+  option: ['option'],
+  thead: ['tbody', 'tfoot'],
+  tbody: ['thead', 'tbody', 'tfoot'],
+  tfoot: ['thead', 'tbody'],
 };
 
 /**
@@ -37,7 +62,12 @@ export function nestedDeeperThan(html: string, limit: number): boolean {
 
 /** HTML too deep to parse, made into paragraphs of its text. */
 export function textOnlyHtml(html: string): string {
-  return htmlToText(html).split('\n').map((line) => line.trim()).filter(Boolean).map((line) => `<p>${escapeXml(line)}</p>`).join('');
+  return htmlToText(html)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => `<p>${escapeXml(line)}</p>`)
+    .join('');
 }
 
 /** `html` cut to at most `max` characters, before the last tag that would be split when one is near. */
@@ -58,6 +88,7 @@ export interface BoundedHtml {
 export function boundHtml(html: string): BoundedHtml {
   const cut = html.length > LIMITS.htmlChars ? 'html-size' : undefined;
   const short = cutHtml(html, LIMITS.htmlChars);
-  if (nestedDeeperThan(short, LIMITS.htmlDepth)) return { html: cutHtml(textOnlyHtml(short), LIMITS.htmlChars), cut: 'html-depth' };
+  if (nestedDeeperThan(short, LIMITS.htmlDepth))
+    return { html: cutHtml(textOnlyHtml(short), LIMITS.htmlChars), cut: 'html-depth' };
   return cut ? { html: short, cut } : { html: short };
 }

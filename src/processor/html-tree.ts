@@ -45,7 +45,11 @@ const textOf = (node: HtmlNode): string => (typeof node === 'string' ? node : no
 
 /** Text of every link inside `node` (nested links count twice, as cheerio's `find('a').text()` counted them). */
 const linkTextOf = (node: HtmlNode): string =>
-  typeof node === 'string' ? '' : node.children.map((child) => (typeof child !== 'string' && child.name === 'a' ? textOf(child) : '') + linkTextOf(child)).join('');
+  typeof node === 'string'
+    ? ''
+    : node.children
+        .map((child) => (typeof child !== 'string' && child.name === 'a' ? textOf(child) : '') + linkTextOf(child))
+        .join('');
 
 /** Share of a list's items that are nothing but a link: near 1 for a block of cross-promoted headlines. */
 function linkOnlyShare(list: HtmlElement): number {
@@ -58,7 +62,25 @@ function linkOnlyShare(list: HtmlElement): number {
   return linkOnly.length / items.length;
 }
 
-const LINE_BREAKING = new Set(['p', 'div', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'section', 'aside', 'footer', 'figcaption', 'td', 'span', 'br']);
+const LINE_BREAKING = new Set([
+  'p',
+  'div',
+  'li',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'section',
+  'aside',
+  'footer',
+  'figcaption',
+  'td',
+  'span',
+  'br',
+]);
 
 /**
  * The text of a sanitized tree with a line break around every block (and span), lists that are mostly bare links

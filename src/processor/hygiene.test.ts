@@ -4,7 +4,9 @@ import { stripForbidden, truncate } from './hygiene.js';
 describe('stripForbidden', () => {
   it('drops NUL, other C0 controls, U+FFFE/FFFF and lone surrogates, keeps tabs, newlines and astral characters', () => {
     expect(stripForbidden('a\u0000b\u0001c\u001Fd\tx\ny\rz\uFFFE\uFFFF')).toBe('abcd\tx\ny\rz');
-    expect(stripForbidden('lone \uD800 high, lone \uDC00 low, pair \uD834\uDD1E')).toBe('lone  high, lone  low, pair 𝄞');
+    expect(stripForbidden('lone \uD800 high, lone \uDC00 low, pair \uD834\uDD1E')).toBe(
+      'lone  high, lone  low, pair 𝄞',
+    );
   });
 });
 

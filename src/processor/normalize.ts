@@ -60,7 +60,11 @@ function enclosuresOf(raw: Enclosure[], base: string, cuts: CutKind[]): Enclosur
 }
 
 /** Normalizes one item (see NormalizedArticle), counting what the limits cut. */
-export function normalizeItemWithCuts(parsed: ParsedItem, feed: Pick<ParsedFeed, 'link'>, context: NormalizeContext): NormalizedItem {
+export function normalizeItemWithCuts(
+  parsed: ParsedItem,
+  feed: Pick<ParsedFeed, 'link'>,
+  context: NormalizeContext,
+): NormalizedItem {
   const item = cleanItem(parsed);
   const cuts: CutKind[] = [];
   const base = resolveUrl(item.base, context.feedUrl) ?? resolveUrl(feed.link, context.feedUrl) ?? context.feedUrl;
@@ -71,7 +75,10 @@ export function normalizeItemWithCuts(parsed: ParsedItem, feed: Pick<ParsedFeed,
   const summary = sanitizeWithTree(summarySource, linkBase);
   for (const html of [content, summary]) if (html.cut) cuts.push(html.cut);
   const text = storyTextOf(content.html ? content.tree : summary.tree);
-  const title = limitedText(cleanTitle(item.title) || text.split(/(?<=[.!?])\s/)[0]?.slice(0, 140) || url || 'Untitled', LIMITS.titleChars);
+  const title = limitedText(
+    cleanTitle(item.title) || text.split(/(?<=[.!?])\s/)[0]?.slice(0, 140) || url || 'Untitled',
+    LIMITS.titleChars,
+  );
   if (title.cut) cuts.push('title');
   const author = limitedText(item.author ? collapse(plainText(item.author)) : '', LIMITS.authorChars);
   if (author.cut) cuts.push('author');
@@ -100,10 +107,20 @@ export function normalizeItemWithCuts(parsed: ParsedItem, feed: Pick<ParsedFeed,
   };
   // publishedAt is excluded: for undated items it is "now" and would make every poll look like an edit.
   const { publishedAt: _ignored, ...stable } = article;
-  return { article: { ...article, fingerprint: sha256(JSON.stringify({ ...stable, published: published?.toISOString() ?? null })) }, cuts };
+  return {
+    article: {
+      ...article,
+      fingerprint: sha256(JSON.stringify({ ...stable, published: published?.toISOString() ?? null })),
+    },
+    cuts,
+  };
 }
 
-export function normalizeItem(item: ParsedItem, feed: Pick<ParsedFeed, 'link'>, context: NormalizeContext): NormalizedArticle {
+export function normalizeItem(
+  item: ParsedItem,
+  feed: Pick<ParsedFeed, 'link'>,
+  context: NormalizeContext,
+): NormalizedArticle {
   return normalizeItemWithCuts(item, feed, context).article;
 }
 
@@ -131,7 +148,8 @@ export function normalizeParsedFeed(feed: ParsedFeed, context: NormalizeContext)
   const cuts = countCuts(perItem);
   const title = limitedText(plainText(cleanText(feed.title)), LIMITS.titleChars);
   if (title.cut) cuts.title = (cuts.title ?? 0) + 1;
-  const itemCount = feed.itemsInDocument !== undefined ? { kept: feed.items.length, total: feed.itemsInDocument } : undefined;
+  const itemCount =
+    feed.itemsInDocument !== undefined ? { kept: feed.items.length, total: feed.itemsInDocument } : undefined;
   return {
     items: [...byGuid.values()],
     title: title.text || null,

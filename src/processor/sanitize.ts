@@ -5,21 +5,79 @@ import { LIMITS } from './limits.js';
 import { resolveUrl } from './url.js';
 
 const ALLOWED_TAGS = [
-  'a', 'abbr', 'b', 'blockquote', 'br', 'caption', 'cite', 'code', 'dd', 'del', 'details', 'dfn', 'div', 'dl', 'dt',
-  'em', 'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'ins', 'kbd', 'li', 'mark', 'ol',
-  'p', 'picture', 'pre', 'q', 's', 'small', 'source', 'span', 'strong', 'sub', 'summary', 'sup', 'table', 'tbody', 'td',
-  'tfoot', 'th', 'thead', 'time', 'tr', 'u', 'ul', 'audio', 'video',
+  'a',
+  'abbr',
+  'b',
+  'blockquote',
+  'br',
+  'caption',
+  'cite',
+  'code',
+  'dd',
+  'del',
+  'details',
+  'dfn',
+  'div',
+  'dl',
+  'dt',
+  'em',
+  'figcaption',
+  'figure',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'i',
+  'img',
+  'ins',
+  'kbd',
+  'li',
+  'mark',
+  'ol',
+  'p',
+  'picture',
+  'pre',
+  'q',
+  's',
+  'small',
+  'source',
+  'span',
+  'strong',
+  'sub',
+  'summary',
+  'sup',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'time',
+  'tr',
+  'u',
+  'ul',
+  'audio',
+  'video',
 ];
 const ALLOWED = new Set(ALLOWED_TAGS);
 
 // Every attribute that holds a URL, per tag: each is made absolute and kept only when it is http(s) (mailto for links).
 const URL_ATTRIBUTES: Record<string, readonly string[]> = {
-  a: ['href'], img: ['src', 'srcset'], source: ['src', 'srcset'], audio: ['src'], video: ['src', 'poster'],
-  q: ['cite'], blockquote: ['cite'],
+  a: ['href'],
+  img: ['src', 'srcset'],
+  source: ['src', 'srcset'],
+  audio: ['src'],
+  video: ['src', 'poster'],
+  q: ['cite'],
+  blockquote: ['cite'],
 };
 
 // Known tracking-pixel hosts; 1×1 images are caught by their size whatever the host.
-const TRACKER_HOSTS = /(^|\.)(feeds\.feedburner\.com|feedproxy\.google\.com|pixel\.wp\.com|stats\.wordpress\.com|doubleclick\.net|google-analytics\.com|pixel\.quantserve\.com|sb\.scorecardresearch\.com|feedsportal\.com|api\.mixpanel\.com)$/i;
+const TRACKER_HOSTS =
+  /(^|\.)(feeds\.feedburner\.com|feedproxy\.google\.com|pixel\.wp\.com|stats\.wordpress\.com|doubleclick\.net|google-analytics\.com|pixel\.quantserve\.com|sb\.scorecardresearch\.com|feedsportal\.com|api\.mixpanel\.com)$/i;
 
 function isTrackingPixel(attribs: Record<string, string>): boolean {
   const tiny = (v: string | undefined) => v !== undefined && /^\s*[01](px)?\s*$/.test(v);
@@ -80,11 +138,29 @@ function options(base: string | undefined, tree: TreeBuilder): sanitizeHtml.IOpt
     },
     // A second line of defence behind withUrls: sanitize-html checks these attributes' schemes itself.
     allowedSchemes: ['http', 'https', 'mailto'],
-    allowedSchemesByTag: { img: ['http', 'https'], source: ['http', 'https'], audio: ['http', 'https'], video: ['http', 'https'] },
+    allowedSchemesByTag: {
+      img: ['http', 'https'],
+      source: ['http', 'https'],
+      audio: ['http', 'https'],
+      video: ['http', 'https'],
+    },
     allowedSchemesAppliedToAttributes: ['href', 'src', 'cite', 'poster'],
     allowProtocolRelative: false,
     disallowedTagsMode: 'discard',
-    nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'template', 'title', 'svg', 'math', 'iframe', 'object', 'embed'],
+    nonTextTags: [
+      'script',
+      'style',
+      'textarea',
+      'option',
+      'noscript',
+      'template',
+      'title',
+      'svg',
+      'math',
+      'iframe',
+      'object',
+      'embed',
+    ],
     exclusiveFilter: (frame) =>
       (frame.tag === 'img' && (isTrackingPixel(frame.attribs) || !frame.attribs.src)) ||
       (frame.tag === 'a' && !frame.attribs.href && !frame.text.trim()),

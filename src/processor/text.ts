@@ -5,8 +5,34 @@ import { scanTags } from '../util/tags.js';
 const HIDDEN = new Set(['script', 'style', 'noscript', 'template']);
 // Elements that end a line, so words of adjacent paragraphs don't fuse.
 const BLOCK = new Set([
-  'p', 'div', 'br', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'td', 'th', 'blockquote', 'section', 'article',
-  'figcaption', 'header', 'footer', 'aside', 'nav', 'ul', 'ol', 'table', 'pre', 'hr', 'dt', 'dd',
+  'p',
+  'div',
+  'br',
+  'li',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'tr',
+  'td',
+  'th',
+  'blockquote',
+  'section',
+  'article',
+  'figcaption',
+  'header',
+  'footer',
+  'aside',
+  'nav',
+  'ul',
+  'ol',
+  'table',
+  'pre',
+  'hr',
+  'dt',
+  'dd',
 ]);
 
 // What scanTags skips between tags: comments (an unclosed one runs to the end, as in browsers), <!…> and <?…>.

@@ -3,8 +3,9 @@ import { canonicalUrl, resolveUrl } from './url.js';
 
 describe('canonicalUrl', () => {
   it('lower-cases scheme and host, drops default port, fragment and tracking parameters, sorts the rest', () => {
-    expect(canonicalUrl('HTTPS://WWW.Example.COM:443/News/Story.html?utm_source=rss&b=2&fbclid=x&a=1&gclid=y&mc_cid=z#top'))
-      .toBe('https://www.example.com/News/Story.html?a=1&b=2');
+    expect(
+      canonicalUrl('HTTPS://WWW.Example.COM:443/News/Story.html?utm_source=rss&b=2&fbclid=x&a=1&gclid=y&mc_cid=z#top'),
+    ).toBe('https://www.example.com/News/Story.html?a=1&b=2');
     expect(canonicalUrl('http://example.com:80/a?utm_medium=feed')).toBe('http://example.com/a');
     expect(canonicalUrl('http://example.com:8080/a')).toBe('http://example.com:8080/a');
   });

@@ -1,6 +1,7 @@
 import { isHttpUrl } from '../util/url.js';
 
-const TRACKING_PARAMS = /^(utm_[a-z_]+|fbclid|gclid|dclid|gclsrc|msclkid|mc_cid|mc_eid|yclid|igshid|_hsenc|_hsmi|mkt_tok|oly_anon_id|oly_enc_id|rb_clickid|s_cid|vero_conv|vero_id|wickedid|__twitter_impression|ref_src|cmpid|ncid|ito|at_medium|at_campaign|at_custom\d)$/i;
+const TRACKING_PARAMS =
+  /^(utm_[a-z_]+|fbclid|gclid|dclid|gclsrc|msclkid|mc_cid|mc_eid|yclid|igshid|_hsenc|_hsmi|mkt_tok|oly_anon_id|oly_enc_id|rb_clickid|s_cid|vero_conv|vero_id|wickedid|__twitter_impression|ref_src|cmpid|ncid|ito|at_medium|at_campaign|at_custom\d)$/i;
 
 /** Resolves a possibly relative link against the first base that is an absolute URL. */
 export function resolveUrl(link: string | undefined, ...bases: (string | undefined)[]): string | undefined {

@@ -9,33 +9,52 @@ import { compileTopic } from '../topics/match.js';
 import { sketchArticles } from '../dedup/sketch.js';
 import { storeArticles as storeSketched } from './articles.js';
 
-const [[airDefence, membership], [starship]] = GROUPS as [[typeof GROUPS[0][0], typeof GROUPS[0][1]], [typeof GROUPS[1][0]]];
+const [[airDefence, membership], [starship]] = GROUPS as [
+  [(typeof GROUPS)[0][0], (typeof GROUPS)[0][1]],
+  [(typeof GROUPS)[1][0]],
+];
 const now = new Date('2026-11-20T00:00:00Z');
-const item = (guid: string, copy: { title: string; html: string }, date: string) => outletArticle(guid, copy, date, now);
+const item = (guid: string, copy: { title: string; html: string }, date: string) =>
+  outletArticle(guid, copy, date, now);
 const topics = [compileTopic({ id: 'nato', include: ['NATO'], exclude: [] })];
 
 /** Stores normalized items as the worker does: sketched first. */
-const storeArticles = (db: Parameters<typeof storeSketched>[0], source: Parameters<typeof storeSketched>[1], items: Parameters<typeof sketchArticles>[0], topics: Parameters<typeof storeSketched>[3]) =>
-  storeSketched(db, source, sketchArticles(items), topics);
+const storeArticles = (
+  db: Parameters<typeof storeSketched>[0],
+  source: Parameters<typeof storeSketched>[1],
+  items: Parameters<typeof sketchArticles>[0],
+  topics: Parameters<typeof storeSketched>[3],
+) => storeSketched(db, source, sketchArticles(items), topics);
 
 describe.each(testDatabases())('storeArticles on $name', (testDb) => {
   let database: Database;
   beforeAll(async () => {
     database = await testDb.open();
-    await database.db.insert(sources).values([{ id: 'a', url: 'https://a.example/' }, { id: 'b', url: 'https://b.example/' }]);
+    await database.db.insert(sources).values([
+      { id: 'a', url: 'https://a.example/' },
+      { id: 'b', url: 'https://b.example/' },
+    ]);
     await database.db.insert(topicTable).values({ id: 'nato', title: 'NATO', definitionHash: 'x' });
   });
   afterAll(async () => database?.close());
 
   it('makes one story of copies arriving in the same batch, and keeps different reports apart', async () => {
-    const result = await storeArticles(database.db, { id: 'a', tags: [] }, [
-      item('1', original(airDefence), '2026-11-05T09:00:00Z'),
-      item('2', wireCopy(airDefence), '2026-11-05T10:00:00Z'),
-      item('3', original(membership), '2026-11-12T09:00:00Z'),
-      item('4', original(starship), '2026-11-06T09:00:00Z'),
-    ], topics);
+    const result = await storeArticles(
+      database.db,
+      { id: 'a', tags: [] },
+      [
+        item('1', original(airDefence), '2026-11-05T09:00:00Z'),
+        item('2', wireCopy(airDefence), '2026-11-05T10:00:00Z'),
+        item('3', original(membership), '2026-11-12T09:00:00Z'),
+        item('4', original(starship), '2026-11-06T09:00:00Z'),
+      ],
+      topics,
+    );
     expect(result).toEqual({ added: 4, updated: 0, unchanged: 0, merged: 1 });
-    const rows = await database.db.select({ title: stories.title, count: stories.articleCount }).from(stories).orderBy(stories.publishedAt);
+    const rows = await database.db
+      .select({ title: stories.title, count: stories.articleCount })
+      .from(stories)
+      .orderBy(stories.publishedAt);
     expect(rows).toEqual([
       { title: airDefence.title, count: 2 },
       { title: starship.title, count: 1 },
@@ -44,14 +63,28 @@ describe.each(testDatabases())('storeArticles on $name', (testDb) => {
   });
 
   it('joins a later copy from another source to the stored story, and stores nothing twice', async () => {
-    const result = await storeArticles(database.db, { id: 'b', tags: [] }, [item('x', trimmedCopy(airDefence), '2026-11-05T11:00:00Z')], topics);
+    const result = await storeArticles(
+      database.db,
+      { id: 'b', tags: [] },
+      [item('x', trimmedCopy(airDefence), '2026-11-05T11:00:00Z')],
+      topics,
+    );
     expect(result).toMatchObject({ added: 1, merged: 1 });
-    const [{ value: storyCount }] = await database.db.select({ value: count() }).from(stories) as [{ value: number }];
+    const [{ value: storyCount }] = (await database.db.select({ value: count() }).from(stories)) as [{ value: number }];
     expect(Number(storyCount)).toBe(3);
-    const again = await storeArticles(database.db, { id: 'b', tags: [] }, [item('x', trimmedCopy(airDefence), '2026-11-05T11:00:00Z')], topics);
+    const again = await storeArticles(
+      database.db,
+      { id: 'b', tags: [] },
+      [item('x', trimmedCopy(airDefence), '2026-11-05T11:00:00Z')],
+      topics,
+    );
     expect(again).toEqual({ added: 0, updated: 0, unchanged: 1, merged: 0 });
-    const [{ value: bandRows }] = await database.db.select({ value: count() }).from(articleBands) as [{ value: number }];
-    const [{ value: articleRows }] = await database.db.select({ value: count() }).from(articles) as [{ value: number }];
+    const [{ value: bandRows }] = (await database.db.select({ value: count() }).from(articleBands)) as [
+      { value: number },
+    ];
+    const [{ value: articleRows }] = (await database.db.select({ value: count() }).from(articles)) as [
+      { value: number },
+    ];
     expect(Number(articleRows)).toBe(5);
     expect(Number(bandRows)).toBeGreaterThanOrEqual(5 * 15);
   });

@@ -31,7 +31,8 @@ export interface StoreResult {
 }
 
 /** Ids readers see: a URN (Atom needs a URI) derived from the first article, so it survives restarts and re-imports. */
-export const storyUid = (sourceId: string, guid: string) => `urn:tributary:story:${sha256(`${sourceId}\n${guid}`).slice(0, 32)}`;
+export const storyUid = (sourceId: string, guid: string) =>
+  `urn:tributary:story:${sha256(`${sourceId}\n${guid}`).slice(0, 32)}`;
 
 const searchVector = (title: string, text: string) =>
   sql`to_tsvector('english', ${title} || ' ' || left(${text}, 100000))`;
@@ -58,7 +59,10 @@ function retryable(err: unknown): boolean {
  * merged after the commit (storage/reconcile.ts), and a transaction a concurrent writer broke is run again.
  */
 export async function storeArticles(
-  db: Db, source: SourceRef, items: readonly SketchedArticle[], topics: readonly TopicMatcher[],
+  db: Db,
+  source: SourceRef,
+  items: readonly SketchedArticle[],
+  topics: readonly TopicMatcher[],
 ): Promise<StoreResult> {
   if (items.length === 0) return { added: 0, updated: 0, unchanged: 0, merged: 0 };
   const { result, founded } = await retried(() => storeInTransaction(db, source, items, topics));
@@ -82,7 +86,10 @@ async function retried<T>(run: () => Promise<T>): Promise<T> {
 type Founded = { storyId: number; item: SketchedArticle }[];
 
 async function storeInTransaction(
-  db: Db, source: SourceRef, items: readonly SketchedArticle[], topics: readonly TopicMatcher[],
+  db: Db,
+  source: SourceRef,
+  items: readonly SketchedArticle[],
+  topics: readonly TopicMatcher[],
 ): Promise<{ result: StoreResult; founded: Founded }> {
   const result: StoreResult = { added: 0, updated: 0, unchanged: 0, merged: 0 };
   const founded: Founded = [];
@@ -113,7 +120,11 @@ async function storeInTransaction(
     for (let b = 0; b < fresh.length; b += BATCH) {
       const batch = fresh.slice(b, b + BATCH);
       const { exact, candidates } = await lookupCandidates(tx, batch);
-      const plan = planMatches(batch.map((item) => ({ canonicalUrl: item.canonicalUrl, contentHash: item.contentHash, ...item.sketch })), exact, candidates);
+      const plan = planMatches(
+        batch.map((item) => ({ canonicalUrl: item.canonicalUrl, contentHash: item.contentHash, ...item.sketch })),
+        exact,
+        candidates,
+      );
       const applied = await applyPlan(tx, source, batch, plan, topics);
       result.merged += applied.joined;
       founded.push(...applied.founded);
@@ -124,9 +135,19 @@ async function storeInTransaction(
 }
 
 const articleValues = (item: SketchedArticle) => ({
-  url: item.url, canonicalUrl: item.canonicalUrl, title: item.title, author: item.author, summaryHtml: item.summaryHtml,
-  contentHtml: item.contentHtml, text: item.text, categories: item.categories, enclosures: item.enclosures,
-  publishedAt: item.publishedAt, updatedAt: item.updatedAt, contentHash: item.contentHash, fingerprint: item.fingerprint,
+  url: item.url,
+  canonicalUrl: item.canonicalUrl,
+  title: item.title,
+  author: item.author,
+  summaryHtml: item.summaryHtml,
+  contentHtml: item.contentHtml,
+  text: item.text,
+  categories: item.categories,
+  enclosures: item.enclosures,
+  publishedAt: item.publishedAt,
+  updatedAt: item.updatedAt,
+  contentHash: item.contentHash,
+  fingerprint: item.fingerprint,
   sketch: encodeShingles(item.sketch.print.body),
 });
 
@@ -137,22 +158,42 @@ const articleValues = (item: SketchedArticle) => ({
  * which jsonb would refuse; the sketch travels as base64.
  */
 async function insertArticles(
-  tx: DbOrTx, sourceId: string, batch: readonly SketchedArticle[], storyOf: (i: number) => number,
+  tx: DbOrTx,
+  sourceId: string,
+  batch: readonly SketchedArticle[],
+  storyOf: (i: number) => number,
 ): Promise<{ id: number | string; guid: string }[]> {
-  const rows = JSON.stringify(batch.map((item, i) => ({
-    guid: item.guid, url: item.url, canonical_url: item.canonicalUrl, title: item.title, author: item.author,
-    summary_html: item.summaryHtml, content_html: item.contentHtml, text: item.text, categories: item.categories,
-    enclosures: item.enclosures, published_at: item.publishedAt, updated_at: item.updatedAt, content_hash: item.contentHash,
-    fingerprint: item.fingerprint, sketch: encodeShingles(item.sketch.print.body).toString('base64'), story_id: storyOf(i),
-  })));
-  return queryRows(tx, sql`insert into ${articles} (source_id, guid, url, canonical_url, title, author, summary_html, content_html,
+  const rows = JSON.stringify(
+    batch.map((item, i) => ({
+      guid: item.guid,
+      url: item.url,
+      canonical_url: item.canonicalUrl,
+      title: item.title,
+      author: item.author,
+      summary_html: item.summaryHtml,
+      content_html: item.contentHtml,
+      text: item.text,
+      categories: item.categories,
+      enclosures: item.enclosures,
+      published_at: item.publishedAt,
+      updated_at: item.updatedAt,
+      content_hash: item.contentHash,
+      fingerprint: item.fingerprint,
+      sketch: encodeShingles(item.sketch.print.body).toString('base64'),
+      story_id: storyOf(i),
+    })),
+  );
+  return queryRows(
+    tx,
+    sql`insert into ${articles} (source_id, guid, url, canonical_url, title, author, summary_html, content_html,
       text, categories, enclosures, published_at, updated_at, content_hash, fingerprint, sketch, story_id)
     select ${sourceId}, r.guid, r.url, r.canonical_url, r.title, r.author, r.summary_html, r.content_html, r.text,
       r.categories, r.enclosures, r.published_at, r.updated_at, r.content_hash, r.fingerprint, decode(r.sketch, 'base64'), r.story_id
     from jsonb_to_recordset(${rows}::jsonb) as r(guid text, url text, canonical_url text, title text, author text,
       summary_html text, content_html text, text text, categories text[], enclosures jsonb, published_at timestamptz,
       updated_at timestamptz, content_hash text, fingerprint text, sketch text, story_id bigint)
-    returning id, guid`);
+    returning id, guid`,
+  );
 }
 
 /**
@@ -161,15 +202,32 @@ async function insertArticles(
  * story that was already stored or founded earlier in the batch, and the stories it founded.
  */
 async function applyPlan(
-  tx: DbOrTx, source: SourceRef, batch: readonly SketchedArticle[], plan: readonly PlanEntry[], topics: readonly TopicMatcher[],
+  tx: DbOrTx,
+  source: SourceRef,
+  batch: readonly SketchedArticle[],
+  plan: readonly PlanEntry[],
+  topics: readonly TopicMatcher[],
 ): Promise<{ joined: number; founded: Founded }> {
   const founders = plan.filter((e) => 'new' in e.story).map((e) => e.item);
-  const newStories = founders.length === 0 ? [] : await tx.insert(stories).values(founders.map((i) => {
-    const item = batch[i]!;
-    // No search vector here: it is computed from the stored lead below (the text is not sent twice).
-    return { uid: storyUid(source.id, item.guid), title: item.title, link: item.url, publishedAt: item.publishedAt,
-      updatedAt: item.updatedAt ?? item.publishedAt };
-  })).returning({ id: stories.id, uid: stories.uid });
+  const newStories =
+    founders.length === 0
+      ? []
+      : await tx
+          .insert(stories)
+          .values(
+            founders.map((i) => {
+              const item = batch[i]!;
+              // No search vector here: it is computed from the stored lead below (the text is not sent twice).
+              return {
+                uid: storyUid(source.id, item.guid),
+                title: item.title,
+                link: item.url,
+                publishedAt: item.publishedAt,
+                updatedAt: item.updatedAt ?? item.publishedAt,
+              };
+            }),
+          )
+          .returning({ id: stories.id, uid: stories.uid });
   // RETURNING order is not promised: map rows back by their unique keys.
   const storyByUid = new Map(newStories.map((row) => [row.uid, row.id]));
   const foundedStory = new Map(founders.map((i) => [i, storyByUid.get(storyUid(source.id, batch[i]!.guid))!]));
@@ -178,20 +236,31 @@ async function applyPlan(
     if ('existing' in story) return story.existing;
     return foundedStory.get('sameAs' in story ? story.sameAs : i)!;
   };
-  await recordNewOutlets(tx, source.id, plan.flatMap(({ story }) => ('existing' in story ? [story.existing] : [])));
+  await recordNewOutlets(
+    tx,
+    source.id,
+    plan.flatMap(({ story }) => ('existing' in story ? [story.existing] : [])),
+  );
   const inserted = await insertArticles(tx, source.id, batch, storyOf);
   const articleByGuid = new Map(inserted.map((row) => [row.guid, Number(row.id)]));
   const articleId = (i: number) => articleByGuid.get(batch[i]!.guid)!;
   const joined = [...new Set(plan.filter((e) => !('new' in e.story)).map((e) => storyOf(e.item)))];
   const joinedSet = new Set(joined);
   const solo = founders.filter((i) => !joinedSet.has(storyOf(i)));
-  const topicPairs = batch.flatMap((item, i) => topics
-    .filter((t) => t.matches({ title: item.title, text: item.text, sourceId: source.id, sourceTags: source.tags }))
-    .map((t) => [t.id, storyOf(i)] as const));
+  const topicPairs = batch.flatMap((item, i) =>
+    topics
+      .filter((t) => t.matches({ title: item.title, text: item.text, sourceId: source.id, sourceTags: source.tags }))
+      .map((t) => [t.id, storyOf(i)] as const),
+  );
   // Independent statements, sent together (pipelined on the transaction's connection).
   await Promise.all([
-    saveBands(tx, batch.map((item, i) => ({ articleId: articleId(i), bands: item.sketch.bands })), { fresh: true }),
-    solo.length > 0 && tx.execute(sql`update ${stories} set lead_article_id = v.article_id,
+    saveBands(
+      tx,
+      batch.map((item, i) => ({ articleId: articleId(i), bands: item.sketch.bands })),
+      { fresh: true },
+    ),
+    solo.length > 0 &&
+      tx.execute(sql`update ${stories} set lead_article_id = v.article_id,
         search = to_tsvector('english', a.title || ' ' || left(a.text, 100000))
       from (select unnest(${bigintArray(solo.map(storyOf))}::bigint[]) as story_id,
                    unnest(${bigintArray(solo.map(articleId))}::bigint[]) as article_id) v
@@ -207,7 +276,10 @@ async function applyPlan(
       join ${stories} s on s.id = v.story_id
       on conflict do nothing`);
   }
-  return { joined: batch.length - founders.length, founded: founders.map((i) => ({ storyId: storyOf(i), item: batch[i]! })) };
+  return {
+    joined: batch.length - founders.length,
+    founded: founders.map((i) => ({ storyId: storyOf(i), item: batch[i]! })),
+  };
 }
 
 /**
@@ -235,7 +307,10 @@ export async function recomputeStories(tx: DbOrTx, storyIds: readonly number[]):
 }
 
 async function updateArticle(tx: DbOrTx, id: number, storyId: number | null, item: SketchedArticle) {
-  await tx.update(articles).set({ ...articleValues(item), changedAt: new Date() }).where(eq(articles.id, id));
+  await tx
+    .update(articles)
+    .set({ ...articleValues(item), changedAt: new Date() })
+    .where(eq(articles.id, id));
   await saveBands(tx, [{ articleId: id, bands: item.sketch.bands }]);
   if (storyId !== null) await recomputeStory(tx, storyId, new Date());
 }
@@ -243,28 +318,52 @@ async function updateArticle(tx: DbOrTx, id: number, storyId: number | null, ite
 /** Lead article = the earliest; the story's link, title and dates follow it. The uid never changes. */
 export async function recomputeStory(tx: DbOrTx, storyId: number, editedAt?: Date): Promise<void> {
   const members = await tx
-    .select({ id: articles.id, title: articles.title, url: articles.url, text: articles.text, publishedAt: articles.publishedAt, updatedAt: articles.updatedAt })
-    .from(articles).where(eq(articles.storyId, storyId)).orderBy(articles.publishedAt, articles.id);
+    .select({
+      id: articles.id,
+      title: articles.title,
+      url: articles.url,
+      text: articles.text,
+      publishedAt: articles.publishedAt,
+      updatedAt: articles.updatedAt,
+    })
+    .from(articles)
+    .where(eq(articles.storyId, storyId))
+    .orderBy(articles.publishedAt, articles.id);
   const lead = members[0];
   if (!lead) return;
   const latest = Math.max(...members.map((m) => (m.updatedAt ?? m.publishedAt).getTime()), editedAt?.getTime() ?? 0);
-  await tx.update(stories).set({
-    title: lead.title, link: lead.url, leadArticleId: lead.id, publishedAt: lead.publishedAt,
-    updatedAt: new Date(latest), articleCount: members.length, search: searchVector(lead.title, lead.text),
-  }).where(eq(stories.id, storyId));
+  await tx
+    .update(stories)
+    .set({
+      title: lead.title,
+      link: lead.url,
+      leadArticleId: lead.id,
+      publishedAt: lead.publishedAt,
+      updatedAt: new Date(latest),
+      articleCount: members.length,
+      search: searchVector(lead.title, lead.text),
+    })
+    .where(eq(stories.id, storyId));
   await tx.update(storyTopics).set({ publishedAt: lead.publishedAt }).where(eq(storyTopics.storyId, storyId));
 }
 
 /** A story belongs to a topic when any of its articles matches it. */
 export async function refreshStoryTopics(tx: DbOrTx, storyId: number, topics: readonly TopicMatcher[]): Promise<void> {
   const members = await tx
-    .select({ title: articles.title, text: articles.text, sourceId: articles.sourceId, publishedAt: stories.publishedAt, tags: sources.tags })
+    .select({
+      title: articles.title,
+      text: articles.text,
+      sourceId: articles.sourceId,
+      publishedAt: stories.publishedAt,
+      tags: sources.tags,
+    })
     .from(articles)
     .innerJoin(stories, eq(stories.id, articles.storyId))
     .innerJoin(sources, eq(sources.id, articles.sourceId))
     .where(eq(articles.storyId, storyId));
   const matched = topics.filter((t) =>
-    members.some((m) => t.matches({ title: m.title, text: m.text, sourceId: m.sourceId, sourceTags: m.tags })));
+    members.some((m) => t.matches({ title: m.title, text: m.text, sourceId: m.sourceId, sourceTags: m.tags })),
+  );
   await tx.delete(storyTopics).where(eq(storyTopics.storyId, storyId));
   const publishedAt = members[0]?.publishedAt;
   if (matched.length > 0 && publishedAt) {

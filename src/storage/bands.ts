@@ -4,9 +4,19 @@ import { articleBands } from '../db/schema.js';
 import type { DbOrTx } from './tx.js';
 
 /** Replaces the band keys of some articles (on insert, `fresh`: nothing to replace, and when their text changes). */
-export async function saveBands(db: DbOrTx, entries: { articleId: number; bands: readonly bigint[] }[], options: { fresh?: boolean } = {}): Promise<void> {
+export async function saveBands(
+  db: DbOrTx,
+  entries: { articleId: number; bands: readonly bigint[] }[],
+  options: { fresh?: boolean } = {},
+): Promise<void> {
   if (entries.length === 0) return;
-  if (!options.fresh) await db.delete(articleBands).where(inArray(articleBands.articleId, entries.map((e) => e.articleId)));
+  if (!options.fresh)
+    await db.delete(articleBands).where(
+      inArray(
+        articleBands.articleId,
+        entries.map((e) => e.articleId),
+      ),
+    );
   const bands = entries.flatMap((e) => e.bands);
   const ids = entries.flatMap((e) => e.bands.map(() => e.articleId));
   // Two array parameters instead of a VALUES list: ~20 rows an article add up, and building them value by value

@@ -33,36 +33,58 @@ export async function lookupCandidates(db: DbOrTx, batch: readonly Incoming[]): 
     const counts = new Map<number, number>();
     const time = item.publishedAt.getTime();
     for (const hit of hits[i]!) {
-      if (hit.storyId !== item.ownStory && Math.abs(hit.publishedAt - time) <= CANDIDATE_WINDOW_MS) counts.set(hit.articleId, (counts.get(hit.articleId) ?? 0) + 1);
+      if (hit.storyId !== item.ownStory && Math.abs(hit.publishedAt - time) <= CANDIDATE_WINDOW_MS)
+        counts.set(hit.articleId, (counts.get(hit.articleId) ?? 0) + 1);
     }
     return [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, MAX_VERIFIED);
   });
   const ids = [...new Set(wanted.flatMap((list) => list.map(([id]) => id)))];
   if (ids.length === 0) return { exact, candidates: batch.map(() => []) };
   // Articles stored before sketches existed have none: their text is read and shingled once more.
-  const rows = await queryRows<{ id: number | string; story_id: number | string; title: string; sketch: Uint8Array | null; text: string | null }>(db, sql`
+  const rows = await queryRows<{
+    id: number | string;
+    story_id: number | string;
+    title: string;
+    sketch: Uint8Array | null;
+    text: string | null;
+  }>(
+    db,
+    sql`
     select id, story_id, title, sketch, case when sketch is null then text end as text
-    from articles where id = any(${bigintArray(ids)}::bigint[]) and story_id is not null`);
-  const stored = new Map(rows.map((r) => [Number(r.id), {
-    storyId: Number(r.story_id),
-    print: r.sketch ? withBody(r.title, decodeShingles(r.sketch)) : fingerprint({ title: r.title, text: r.text ?? '' }),
-  }]));
+    from articles where id = any(${bigintArray(ids)}::bigint[]) and story_id is not null`,
+  );
+  const stored = new Map(
+    rows.map((r) => [
+      Number(r.id),
+      {
+        storyId: Number(r.story_id),
+        print: r.sketch
+          ? withBody(r.title, decodeShingles(r.sketch))
+          : fingerprint({ title: r.title, text: r.text ?? '' }),
+      },
+    ]),
+  );
   return {
     exact,
-    candidates: wanted.map((list) => list.flatMap(([id, sharedBands]) => {
-      const found = stored.get(id);
-      return found ? [{ ...found, sharedBands }] : [];
-    })),
+    candidates: wanted.map((list) =>
+      list.flatMap(([id, sharedBands]) => {
+        const found = stored.get(id);
+        return found ? [{ ...found, sharedBands }] : [];
+      }),
+    ),
   };
 }
 
 async function exactMatches(db: DbOrTx, batch: readonly Incoming[]): Promise<ExactMatches> {
   const urls = [...new Set(batch.map((a) => a.canonicalUrl).filter((u): u is string => Boolean(u)))];
   const hashes = [...new Set(batch.map((a) => a.contentHash))];
-  const rows = await queryRows<{ canonical_url: string | null; content_hash: string; story_id: number | string }>(db, sql`
+  const rows = await queryRows<{ canonical_url: string | null; content_hash: string; story_id: number | string }>(
+    db,
+    sql`
     select canonical_url, content_hash, story_id from articles
     where story_id is not null and (canonical_url = any(${textArray(urls)}::text[]) or content_hash = any(${textArray(hashes)}::text[]))
-    order by published_at, id`);
+    order by published_at, id`,
+  );
   const byUrl = new Map<string, number[]>();
   const byHash = new Map<string, number[]>();
   const add = (map: Map<string, number[]>, key: string, storyId: number) => {
@@ -86,15 +108,27 @@ async function bandHits(db: DbOrTx, batch: readonly Incoming[]): Promise<Hit[][]
   const times = batch.map((a) => a.publishedAt.getTime());
   const from = new Date(Math.min(...times) - CANDIDATE_WINDOW_MS).toISOString();
   const to = new Date(Math.max(...times) + CANDIDATE_WINDOW_MS).toISOString();
-  const rows = await queryRows<{ band: string | bigint; article_id: string | number; story_id: string | number; published_at: Date | string }>(db, sql`
+  const rows = await queryRows<{
+    band: string | bigint;
+    article_id: string | number;
+    story_id: string | number;
+    published_at: Date | string;
+  }>(
+    db,
+    sql`
     select b.band, b.article_id, a.story_id, a.published_at from article_bands b join articles a on a.id = b.article_id
     where b.band = any(${bigintArray(bands)}::bigint[]) and a.story_id is not null
-      and a.published_at between ${from}::timestamptz and ${to}::timestamptz`);
+      and a.published_at between ${from}::timestamptz and ${to}::timestamptz`,
+  );
   const byBand = new Map<string, Hit[]>();
   for (const row of rows) {
     const key = String(row.band);
     const list = byBand.get(key) ?? [];
-    list.push({ articleId: Number(row.article_id), storyId: Number(row.story_id), publishedAt: new Date(row.published_at).getTime() });
+    list.push({
+      articleId: Number(row.article_id),
+      storyId: Number(row.story_id),
+      publishedAt: new Date(row.published_at).getTime(),
+    });
     byBand.set(key, list);
   }
   return batch.map((item) => item.sketch.bands.flatMap((band) => byBand.get(String(band)) ?? []));

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { keepBest, rankingSettled, type RankedStory } from './coverage-rank.js';
 
 const at = (hour: number) => new Date(Date.UTC(2026, 10, 20, hour));
-const story = (storyId: number, outlets: number, hour: number): RankedStory =>
-  ({ storyId, sourceIds: Array.from({ length: outlets }, (_, i) => `s${i}`), latest: at(hour) });
+const story = (storyId: number, outlets: number, hour: number): RankedStory => ({
+  storyId,
+  sourceIds: Array.from({ length: outlets }, (_, i) => `s${i}`),
+  latest: at(hour),
+});
 
 describe('coverage ranking', () => {
   it('orders by outlets, then the newest report, then the newest story, and keeps the best', () => {

@@ -6,10 +6,13 @@ const KEY = 'data_version';
 
 /** Marks that published data changed (ms timestamp, strictly increasing): feed caches and ETags key on it. */
 export async function bumpDataVersion(db: DbOrTx): Promise<void> {
-  await db.insert(meta).values({ key: KEY, value: String(Date.now()) }).onConflictDoUpdate({
-    target: meta.key,
-    set: { value: sql`greatest(${meta.value}::bigint + 1, ${Date.now()})::text` },
-  });
+  await db
+    .insert(meta)
+    .values({ key: KEY, value: String(Date.now()) })
+    .onConflictDoUpdate({
+      target: meta.key,
+      set: { value: sql`greatest(${meta.value}::bigint + 1, ${Date.now()})::text` },
+    });
 }
 
 /** The current data version; 0 before anything was stored. */

@@ -18,7 +18,10 @@ import { mergeTimelines } from './timeline.js';
  * commits the last one sees all the others, so the copies end in one story.
  * Returns how many articles moved.
  */
-export async function reconcileFounders(db: Db, founded: { storyId: number; item: SketchedArticle }[]): Promise<number> {
+export async function reconcileFounders(
+  db: Db,
+  founded: { storyId: number; item: SketchedArticle }[],
+): Promise<number> {
   let moved = 0;
   // In slices, as stores do: one lookup for a 10,000-item feed's founders would hold all their hits at once.
   for (let i = 0; i < founded.length; i += SLICE) moved += await reconcileSlice(db, founded.slice(i, i + SLICE));
@@ -33,7 +36,11 @@ async function reconcileSlice(db: Db, founded: { storyId: number; item: Sketched
   const { exact, candidates } = await lookupCandidates(db, items);
   let moved = 0;
   for (const [i, item] of items.entries()) {
-    const others = matchingStories({ canonicalUrl: item.canonicalUrl, contentHash: item.contentHash, ...item.sketch, ownStory: item.ownStory }, exact, candidates[i]!);
+    const others = matchingStories(
+      { canonicalUrl: item.canonicalUrl, contentHash: item.contentHash, ...item.sketch, ownStory: item.ownStory },
+      exact,
+      candidates[i]!,
+    );
     if (others.length === 0) continue;
     // All into the oldest; rows are always locked in id order, so concurrent merges cannot deadlock.
     const [into, ...rest] = [item.ownStory, ...others].sort((a, b) => a - b) as [number, ...number[]];
@@ -47,13 +54,19 @@ export async function mergeStories(db: Db, into: number, from: number): Promise<
   return db.transaction(async (tx) => {
     // Both rows locked in id order (a concurrent merge of the same pair waits here, then finds `from` gone).
     const started = performance.now();
-    const locked = await queryRows<{ id: number | string }>(tx, sql`
-      select id from stories where id = any(${bigintArray([into, from])}::bigint[]) order by id for update`);
+    const locked = await queryRows<{ id: number | string }>(
+      tx,
+      sql`
+      select id from stories where id = any(${bigintArray([into, from])}::bigint[]) order by id for update`,
+    );
     metrics.storeLockWait.observe((performance.now() - started) / 1000);
     if (locked.length < 2) return 0;
     await mergeTimelines(tx, into, from);
-    const moved = await queryRows<{ id: number | string }>(tx, sql`
-      update articles set story_id = ${into} where story_id = ${from} returning id`);
+    const moved = await queryRows<{ id: number | string }>(
+      tx,
+      sql`
+      update articles set story_id = ${into} where story_id = ${from} returning id`,
+    );
     await tx.execute(sql`insert into story_topics (topic_id, story_id, published_at)
       select topic_id, ${into}, published_at from story_topics where story_id = ${from} on conflict do nothing`);
     await tx.execute(sql`delete from stories where id = ${from}`);

@@ -12,23 +12,40 @@ import { pruneArticles } from './retention.js';
 
 const now = new Date('2026-11-20T00:00:00Z');
 const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
-const [[airDefence], [starship], [reactor]] = GROUPS as unknown as [[typeof GROUPS[0][0]], [typeof GROUPS[0][0]], [typeof GROUPS[0][0]]];
-const item = (guid: string, copy: { title: string; html: string }, published: string) => outletArticle(guid, copy, published, now);
-const plain = (i: number) => ({ title: `Bulletin ${i} on convoy schedules`, html: `<p>Bulletin ${i}: the convoy ${i * 37} moved ${i} kilometres north of the depot today.</p>` });
+const [[airDefence], [starship], [reactor]] = GROUPS as unknown as [
+  [(typeof GROUPS)[0][0]],
+  [(typeof GROUPS)[0][0]],
+  [(typeof GROUPS)[0][0]],
+];
+const item = (guid: string, copy: { title: string; html: string }, published: string) =>
+  outletArticle(guid, copy, published, now);
+const plain = (i: number) => ({
+  title: `Bulletin ${i} on convoy schedules`,
+  html: `<p>Bulletin ${i}: the convoy ${i * 37} moved ${i} kilometres north of the depot today.</p>`,
+});
 const topics = [compileTopic({ id: 'space', include: ['Starship', 'rocket*'], exclude: [] })];
 
 /** Stores normalized items as the worker does: sketched first. */
-const storeArticles = (db: Parameters<typeof storeSketched>[0], source: Parameters<typeof storeSketched>[1], items: Parameters<typeof sketchArticles>[0], topics: Parameters<typeof storeSketched>[3]) =>
-  storeSketched(db, source, sketchArticles(items), topics);
+const storeArticles = (
+  db: Parameters<typeof storeSketched>[0],
+  source: Parameters<typeof storeSketched>[1],
+  items: Parameters<typeof sketchArticles>[0],
+  topics: Parameters<typeof storeSketched>[3],
+) => storeSketched(db, source, sketchArticles(items), topics);
 
 describe.each(testDatabases())('retention on $name', (testDb) => {
   let database: Database;
-  const store = (source: string, items: ReturnType<typeof item>[]) => storeArticles(database.db, { id: source, tags: [] }, items, topics);
-  const guids = async () => (await database.db.select({ guid: articles.guid }).from(articles).orderBy(articles.guid)).map((r) => r.guid);
+  const store = (source: string, items: ReturnType<typeof item>[]) =>
+    storeArticles(database.db, { id: source, tags: [] }, items, topics);
+  const guids = async () =>
+    (await database.db.select({ guid: articles.guid }).from(articles).orderBy(articles.guid)).map((r) => r.guid);
 
   beforeEach(async () => {
     database = await testDb.open();
-    await database.db.insert(sources).values([{ id: 'a', url: 'https://a.example/' }, { id: 'b', url: 'https://b.example/' }]);
+    await database.db.insert(sources).values([
+      { id: 'a', url: 'https://a.example/' },
+      { id: 'b', url: 'https://b.example/' },
+    ]);
     await database.db.insert(topicTable).values({ id: 'space', title: 'Space', definitionHash: 'x' });
   });
   afterEach(async () => database?.close());
@@ -39,7 +56,9 @@ describe.each(testDatabases())('retention on $name', (testDb) => {
     const pruned = await pruneArticles(database.db, { maxAgeDays: 90 }, { now });
     expect(pruned).toEqual({ articles: 1, stories: 1 });
     expect(await guids()).toEqual(['new']);
-    expect((await database.db.select({ title: stories.title }).from(stories)).map((s) => s.title)).toEqual([reactor.title]);
+    expect((await database.db.select({ title: stories.title }).from(stories)).map((s) => s.title)).toEqual([
+      reactor.title,
+    ]);
     expect(await database.db.$count(storyTopics)).toBe(0);
   });
 
@@ -50,15 +69,29 @@ describe.each(testDatabases())('retention on $name', (testDb) => {
     expect(before).toMatchObject({ articleCount: 2, link: 'https://outlet.example/wire-first' });
     expect(await pruneArticles(database.db, { maxAgeDays: 90 }, { now })).toEqual({ articles: 1, stories: 0 });
     const [after] = await database.db.select().from(stories);
-    expect(after).toMatchObject({ uid: before!.uid, articleCount: 1, link: 'https://outlet.example/copy-later', title: wireCopy(airDefence).title });
+    expect(after).toMatchObject({
+      uid: before!.uid,
+      articleCount: 1,
+      link: 'https://outlet.example/copy-later',
+      title: wireCopy(airDefence).title,
+    });
     expect(after!.publishedAt).toEqual(new Date(daysAgo(88)));
-    const [lead] = await database.db.select({ guid: articles.guid }).from(articles).where(eq(articles.id, after!.leadArticleId!));
+    const [lead] = await database.db
+      .select({ guid: articles.guid })
+      .from(articles)
+      .where(eq(articles.id, after!.leadArticleId!));
     expect(lead!.guid).toBe('copy-later');
   });
 
   it('keeps exactly the newest maxArticlesPerSource of each source, in batches smaller than the work', async () => {
-    await store('a', Array.from({ length: 12 }, (_, i) => item(`a${String(i).padStart(2, '0')}`, plain(i), daysAgo(30 - i))));
-    await store('b', Array.from({ length: 3 }, (_, i) => item(`b${i}`, plain(100 + i), daysAgo(20 - i))));
+    await store(
+      'a',
+      Array.from({ length: 12 }, (_, i) => item(`a${String(i).padStart(2, '0')}`, plain(i), daysAgo(30 - i))),
+    );
+    await store(
+      'b',
+      Array.from({ length: 3 }, (_, i) => item(`b${i}`, plain(100 + i), daysAgo(20 - i))),
+    );
     const pruned = await pruneArticles(database.db, { maxArticlesPerSource: 4 }, { now, batchSize: 3 });
     expect(pruned).toEqual({ articles: 8, stories: 8 });
     expect(await guids()).toEqual(['a08', 'a09', 'a10', 'a11', 'b0', 'b1', 'b2']);
@@ -68,7 +101,10 @@ describe.each(testDatabases())('retention on $name', (testDb) => {
   it('deletes nothing without a policy, or when nothing is past it', async () => {
     await store('a', [item('x', original(reactor), daysAgo(400))]);
     expect(await pruneArticles(database.db, {}, { now })).toEqual({ articles: 0, stories: 0 });
-    expect(await pruneArticles(database.db, { maxAgeDays: 500, maxArticlesPerSource: 5 }, { now })).toEqual({ articles: 0, stories: 0 });
+    expect(await pruneArticles(database.db, { maxAgeDays: 500, maxArticlesPerSource: 5 }, { now })).toEqual({
+      articles: 0,
+      stories: 0,
+    });
     expect(await guids()).toEqual(['x']);
   });
 });

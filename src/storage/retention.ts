@@ -23,7 +23,11 @@ const DAY = 86_400_000;
  * one long lock. A story that loses all its articles goes; one that loses some is recomputed (its lead, link and title
  * follow the earliest article left; its id stays).
  */
-export async function pruneArticles(db: Db, policy: RetentionPolicy, options: { now?: Date; batchSize?: number } = {}): Promise<Pruned> {
+export async function pruneArticles(
+  db: Db,
+  policy: RetentionPolicy,
+  options: { now?: Date; batchSize?: number } = {},
+): Promise<Pruned> {
   const batchSize = options.batchSize ?? 1000;
   const total: Pruned = { articles: 0, stories: 0 };
   const run = async (select: (tx: DbOrTx) => Promise<number[]>) => {
@@ -39,36 +43,74 @@ export async function pruneArticles(db: Db, policy: RetentionPolicy, options: { 
   };
   if (policy.maxAgeDays !== undefined) {
     const cutoff = new Date((options.now ?? new Date()).getTime() - policy.maxAgeDays * DAY);
-    await run(async (tx) => (await queryRows<{ id: number | string }>(tx, sql`
-      select id from articles where published_at < ${cutoff.toISOString()}::timestamptz limit ${batchSize}`)).map((r) => Number(r.id)));
+    await run(async (tx) =>
+      (
+        await queryRows<{ id: number | string }>(
+          tx,
+          sql`
+      select id from articles where published_at < ${cutoff.toISOString()}::timestamptz limit ${batchSize}`,
+        )
+      ).map((r) => Number(r.id)),
+    );
   }
   if (policy.maxArticlesPerSource !== undefined) {
     const keep = policy.maxArticlesPerSource;
-    const sourceIds = (await queryRows<{ source_id: string }>(db, sql`
-      select source_id from articles group by source_id having count(*) > ${keep}`)).map((r) => r.source_id);
+    const sourceIds = (
+      await queryRows<{ source_id: string }>(
+        db,
+        sql`
+      select source_id from articles group by source_id having count(*) > ${keep}`,
+      )
+    ).map((r) => r.source_id);
     for (const sourceId of sourceIds) {
       // Everything older than the source's keep-th newest article, walked on (source_id, published_at, id).
-      await run(async (tx) => (await queryRows<{ id: number | string }>(tx, sql`
+      await run(async (tx) =>
+        (
+          await queryRows<{ id: number | string }>(
+            tx,
+            sql`
         select id from articles
         where source_id = ${sourceId}
         order by published_at desc, id desc
-        offset ${keep} limit ${batchSize}`)).map((r) => Number(r.id)));
+        offset ${keep} limit ${batchSize}`,
+          )
+        ).map((r) => Number(r.id)),
+      );
     }
   }
   return total;
 }
 
 async function deleteArticles(tx: DbOrTx, ids: number[]): Promise<Pruned> {
-  const touched = await queryRows<{ story_id: number | string | null }>(tx, sql`
-    delete from articles where id = any(${bigintArray(ids)}::bigint[]) returning story_id`);
-  const storyIds = [...new Set(touched.map((r) => r.story_id).filter((id) => id !== null).map(Number))];
+  const touched = await queryRows<{ story_id: number | string | null }>(
+    tx,
+    sql`
+    delete from articles where id = any(${bigintArray(ids)}::bigint[]) returning story_id`,
+  );
+  const storyIds = [
+    ...new Set(
+      touched
+        .map((r) => r.story_id)
+        .filter((id) => id !== null)
+        .map(Number),
+    ),
+  ];
   // Stores take no lock: lock the stories first (waiting for a store joining one to commit), so that the next
   // statement sees its article, and a store arriving later waits, then finds the story gone and retries.
-  if (storyIds.length > 0) await tx.execute(sql`select id from stories where id = any(${bigintArray(storyIds)}::bigint[]) order by id for update`);
-  const emptied = storyIds.length === 0 ? [] : await queryRows<{ id: number | string }>(tx, sql`
+  if (storyIds.length > 0)
+    await tx.execute(
+      sql`select id from stories where id = any(${bigintArray(storyIds)}::bigint[]) order by id for update`,
+    );
+  const emptied =
+    storyIds.length === 0
+      ? []
+      : await queryRows<{ id: number | string }>(
+          tx,
+          sql`
     delete from stories s where s.id = any(${bigintArray(storyIds)}::bigint[])
       and not exists (select 1 from articles a where a.story_id = s.id)
-    returning s.id`);
+    returning s.id`,
+        );
   const gone = new Set(emptied.map((r) => Number(r.id)));
   for (const storyId of storyIds) if (!gone.has(storyId)) await recomputeStory(tx, storyId);
   if (touched.length > 0) await bumpDataVersion(tx);

@@ -16,7 +16,10 @@ export async function syncSources(db: Db, config: Config): Promise<void> {
     // Replicas starting together (or reloading the same edit) take turns, so each sees the others' rows.
     await tx.execute(sql`select pg_advisory_xact_lock(${SYNC_SOURCES_LOCK})`);
     const existing = new Map(
-      (await tx.select({ id: sources.id, configHash: sources.configHash }).from(sources)).map((r) => [r.id, r.configHash]),
+      (await tx.select({ id: sources.id, configHash: sources.configHash }).from(sources)).map((r) => [
+        r.id,
+        r.configHash,
+      ]),
     );
     // Spread first polls of a big import (about 8 a second, over a minute at most) so it does not fire every request at
     // once; a few added sources are due at once.
@@ -24,28 +27,50 @@ export async function syncSources(db: Db, config: Config): Promise<void> {
     const spreadMs = added <= 10 ? 0 : Math.min(60_000, 120 * added);
     for (const source of config.sources) {
       const hash = configHash(source);
-      const values = { url: source.url, name: source.name ?? null, tags: source.tags, enabled: source.enabled, inConfig: true };
+      const values = {
+        url: source.url,
+        name: source.name ?? null,
+        tags: source.tags,
+        enabled: source.enabled,
+        inConfig: true,
+      };
       if (!existing.has(source.id)) {
         const jitter = Math.floor(Math.random() * spreadMs);
-        await tx.insert(sources).values({ id: source.id, ...values, configHash: hash, nextFetchAt: new Date(Date.now() + jitter) });
+        await tx
+          .insert(sources)
+          .values({ id: source.id, ...values, configHash: hash, nextFetchAt: new Date(Date.now() + jitter) });
       } else if (existing.get(source.id) !== hash) {
-        await tx.update(sources).set({
-          ...values, configHash: hash, gone: false, currentUrl: null, etag: null, lastModified: null,
-          consecutiveFailures: 0, nextFetchAt: new Date(),
-        }).where(eq(sources.id, source.id));
+        await tx
+          .update(sources)
+          .set({
+            ...values,
+            configHash: hash,
+            gone: false,
+            currentUrl: null,
+            etag: null,
+            lastModified: null,
+            consecutiveFailures: 0,
+            nextFetchAt: new Date(),
+          })
+          .where(eq(sources.id, source.id));
       } else {
         await tx.update(sources).set(values).where(eq(sources.id, source.id));
       }
     }
     const ids = config.sources.map((s) => s.id);
-    await tx.update(sources).set({ inConfig: false })
+    await tx
+      .update(sources)
+      .set({ inConfig: false })
       .where(ids.length > 0 ? notInArray(sources.id, ids) : sql`true`);
   });
 }
 
 export async function listSources(db: Db): Promise<(SourceRow & { articleCount: number })[]> {
   const rows = await db
-    .select({ source: sources, articleCount: sql<number>`(select count(*) from articles a where a.source_id = "sources"."id")` })
+    .select({
+      source: sources,
+      articleCount: sql<number>`(select count(*) from articles a where a.source_id = "sources"."id")`,
+    })
     .from(sources)
     .orderBy(sources.id);
   return rows.map((r) => ({ ...r.source, articleCount: Number(r.articleCount) }));
@@ -56,8 +81,13 @@ export async function listSources(db: Db): Promise<(SourceRow & { articleCount: 
  * disabled, removed (from the config).
  */
 export function sourceStatus(s: {
-  enabled: boolean; inConfig: boolean; gone: boolean; consecutiveFailures: number; lastAttemptAt: Date | null;
-  lastError?: string | null; lastStatus?: number | null;
+  enabled: boolean;
+  inConfig: boolean;
+  gone: boolean;
+  consecutiveFailures: number;
+  lastAttemptAt: Date | null;
+  lastError?: string | null;
+  lastStatus?: number | null;
 }): string {
   if (!s.inConfig) return 'removed';
   if (!s.enabled) return 'disabled';

@@ -52,24 +52,33 @@ export interface StoryView {
 export async function queryStories(db: Db, query: StoryQuery): Promise<StoryView[]> {
   const conditions: SQL[] = [];
   if (query.before) {
-    conditions.push(sql`(${stories.publishedAt}, ${stories.id}) < (${query.before.publishedAt.toISOString()}::timestamptz, ${query.before.id})`);
+    conditions.push(
+      sql`(${stories.publishedAt}, ${stories.id}) < (${query.before.publishedAt.toISOString()}::timestamptz, ${query.before.id})`,
+    );
   }
   if (query.q) conditions.push(sql`${stories.search} @@ websearch_to_tsquery('english', ${query.q})`);
   if (query.source) {
-    conditions.push(sql`exists (select 1 from ${articles} a where a.story_id = ${stories.id} and a.source_id = ${query.source})`);
+    conditions.push(
+      sql`exists (select 1 from ${articles} a where a.story_id = ${stories.id} and a.source_id = ${query.source})`,
+    );
   }
   if (query.tag) {
     conditions.push(sql`exists (select 1 from ${articles} a join ${sources} src on src.id = a.source_id
       where a.story_id = ${stories.id} and ${query.tag} = any(src.tags))`);
   }
   const base = db.select({ story: stories }).from(stories);
-  const rows = await (query.topic
-    ? base.innerJoin(storyTopics, and(eq(storyTopics.storyId, stories.id), eq(storyTopics.topicId, query.topic)))
-      .where(and(...conditions))
-      .orderBy(desc(storyTopics.publishedAt), desc(storyTopics.storyId))
-    : base.where(and(...conditions)).orderBy(desc(stories.publishedAt), desc(stories.id))
+  const rows = await (
+    query.topic
+      ? base
+          .innerJoin(storyTopics, and(eq(storyTopics.storyId, stories.id), eq(storyTopics.topicId, query.topic)))
+          .where(and(...conditions))
+          .orderBy(desc(storyTopics.publishedAt), desc(storyTopics.storyId))
+      : base.where(and(...conditions)).orderBy(desc(stories.publishedAt), desc(stories.id))
   ).limit(query.limit);
-  return storyViews(db, rows.map((r) => r.story));
+  return storyViews(
+    db,
+    rows.map((r) => r.story),
+  );
 }
 
 /** The views of these stories, in the order given: their articles, outlets, topics and timeline in a few queries. */
@@ -78,11 +87,20 @@ export async function storyViews(db: Db, rows: readonly (typeof stories.$inferSe
   const ids = rows.map((story) => story.id);
   const members = await db
     .select({
-      id: articles.id, storyId: articles.storyId, sourceId: articles.sourceId, url: articles.url, author: articles.author,
-      summaryHtml: articles.summaryHtml, contentHtml: articles.contentHtml, text: articles.text, categories: articles.categories,
-      enclosures: articles.enclosures, publishedAt: articles.publishedAt,
+      id: articles.id,
+      storyId: articles.storyId,
+      sourceId: articles.sourceId,
+      url: articles.url,
+      author: articles.author,
+      summaryHtml: articles.summaryHtml,
+      contentHtml: articles.contentHtml,
+      text: articles.text,
+      categories: articles.categories,
+      enclosures: articles.enclosures,
+      publishedAt: articles.publishedAt,
       sourceName: sql<string>`coalesce(${sources.name}, ${sources.feedTitle}, ${sources.id})`,
-      feedUrl: sources.url, siteUrl: sources.siteUrl,
+      feedUrl: sources.url,
+      siteUrl: sources.siteUrl,
     })
     .from(articles)
     .innerJoin(sources, eq(sources.id, articles.sourceId))
@@ -95,9 +113,15 @@ export async function storyViews(db: Db, rows: readonly (typeof stories.$inferSe
     const own = members.filter((m) => m.storyId === story.id);
     const lead = own.find((m) => m.id === story.leadArticleId) ?? own[0];
     const outlets = new Map<string, Outlet>();
-    for (const m of own) if (!outlets.has(m.sourceId)) outlets.set(m.sourceId, {
-      sourceId: m.sourceId, name: m.sourceName, url: m.url, feedUrl: m.feedUrl, siteUrl: m.siteUrl,
-    });
+    for (const m of own)
+      if (!outlets.has(m.sourceId))
+        outlets.set(m.sourceId, {
+          sourceId: m.sourceId,
+          name: m.sourceName,
+          url: m.url,
+          feedUrl: m.feedUrl,
+          siteUrl: m.siteUrl,
+        });
     const { events: timeline, earlier } = events.get(story.id) ?? { events: [], earlier: 0 };
     const lastEvent = timeline[0]?.at;
     return {

@@ -8,19 +8,22 @@ import { storeArticles } from './articles.js';
 import { queryStories } from './stories.js';
 import { sketchArticles } from '../dedup/sketch.js';
 
-const [[airDefence]] = GROUPS as unknown as [[typeof GROUPS[0][0]]];
+const [[airDefence]] = GROUPS as unknown as [[(typeof GROUPS)[0][0]]];
 const now = new Date('2026-11-20T00:00:00Z');
-const item = (guid: string, copy: { title: string; html: string }, date: string) => outletArticle(guid, copy, date, now);
+const item = (guid: string, copy: { title: string; html: string }, date: string) =>
+  outletArticle(guid, copy, date, now);
 
 describe.each(testDatabases())('story timeline on $name', (testDb) => {
   let database: Database;
-  const store = (source: string, items: ReturnType<typeof item>[]) => storeArticles(database.db, { id: source, tags: [] }, sketchArticles(items), []);
+  const store = (source: string, items: ReturnType<typeof item>[]) =>
+    storeArticles(database.db, { id: source, tags: [] }, sketchArticles(items), []);
   const story = async () => (await queryStories(database.db, { limit: 10 }))[0]!;
 
   beforeAll(async () => {
     database = await testDb.open();
     await database.db.insert(sources).values([
-      { id: 'a', url: 'https://a.example/', name: 'Agency' }, { id: 'b', url: 'https://b.example/', name: 'Bulletin' },
+      { id: 'a', url: 'https://a.example/', name: 'Agency' },
+      { id: 'b', url: 'https://b.example/', name: 'Bulletin' },
     ]);
   });
   afterAll(async () => database?.close());
@@ -36,21 +39,30 @@ describe.each(testDatabases())('story timeline on $name', (testDb) => {
     await store('a', [item('a2', wireCopy(airDefence), '2026-11-05T11:00:00Z')]);
     const after = await story();
     expect(after.outlets.map((o) => o.sourceId)).toEqual(['a', 'b']);
-    expect(after.timeline).toEqual([expect.objectContaining({ kind: 'outlet', sourceId: 'b', sourceName: 'Bulletin' })]);
+    expect(after.timeline).toEqual([
+      expect.objectContaining({ kind: 'outlet', sourceId: 'b', sourceName: 'Bulletin' }),
+    ]);
     expect(after.uid).toBe(before.uid);
     expect(after.publishedAt).toEqual(before.publishedAt);
     expect(after.updatedAt.getTime()).toBeGreaterThanOrEqual(after.timeline[0]!.at.getTime());
   });
 
-  it('records a headline change by the lead outlet, newest first, and ignores a non-lead outlet\'s edit', async () => {
-    await store('b', [item('b1', { ...trimmedCopy(airDefence), title: 'Bulletin rewrites its own headline' }, '2026-11-05T10:00:00Z')]);
+  it("records a headline change by the lead outlet, newest first, and ignores a non-lead outlet's edit", async () => {
+    await store('b', [
+      item('b1', { ...trimmedCopy(airDefence), title: 'Bulletin rewrites its own headline' }, '2026-11-05T10:00:00Z'),
+    ]);
     expect((await story()).timeline).toHaveLength(1);
     const revised = `${airDefence.title}, officials confirm`;
     await store('a', [item('a1', { ...original(airDefence), title: revised }, '2026-11-05T09:00:00Z')]);
     const after = await story();
     expect(after.title).toBe(revised);
     expect(after.timeline.map((e) => e.kind)).toEqual(['title', 'outlet']);
-    expect(after.timeline[0]).toMatchObject({ sourceId: 'a', sourceName: 'Agency', oldTitle: airDefence.title, newTitle: revised });
+    expect(after.timeline[0]).toMatchObject({
+      sourceId: 'a',
+      sourceName: 'Agency',
+      oldTitle: airDefence.title,
+      newTitle: revised,
+    });
     // Re-sending the same edit records nothing more.
     await store('a', [item('a1', { ...original(airDefence), title: revised }, '2026-11-05T09:00:00Z')]);
     expect((await story()).timeline).toHaveLength(2);
@@ -59,7 +71,9 @@ describe.each(testDatabases())('story timeline on $name', (testDb) => {
 
   it('keeps the newest 20 events of a headline that keeps changing, and counts the rest', async () => {
     for (let i = 1; i <= 20; i++) {
-      await store('a', [item('a1', { ...original(airDefence), title: `${airDefence.title} (take ${i})` }, '2026-11-05T09:00:00Z')]);
+      await store('a', [
+        item('a1', { ...original(airDefence), title: `${airDefence.title} (take ${i})` }, '2026-11-05T09:00:00Z'),
+      ]);
     }
     const { timeline, earlierEvents } = await story();
     expect(timeline).toHaveLength(20);

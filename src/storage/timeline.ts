@@ -18,7 +18,12 @@ export interface StoryEvent {
  * Called by ingest just before new articles of `sourceId` join existing stories: an 'outlet' event for each of those
  * stories the source did not carry yet (another copy from an outlet already there is not news).
  */
-export async function recordNewOutlets(tx: DbOrTx, sourceId: string, storyIds: readonly number[], at = new Date()): Promise<void> {
+export async function recordNewOutlets(
+  tx: DbOrTx,
+  sourceId: string,
+  storyIds: readonly number[],
+  at = new Date(),
+): Promise<void> {
   const ids = [...new Set(storyIds)];
   if (ids.length === 0) return;
   await tx.execute(sql`insert into story_events (story_id, at, kind, source_id)
@@ -31,7 +36,13 @@ export async function recordNewOutlets(tx: DbOrTx, sourceId: string, storyIds: r
  * Called by ingest just before an article is updated: a 'title' event when it is its story's lead article and the
  * headline changes. Compared with the stored story title, so an unchanged title or a non-lead outlet's edit records nothing.
  */
-export async function recordTitleChange(tx: DbOrTx, sourceId: string, articleId: number, title: string, at = new Date()): Promise<void> {
+export async function recordTitleChange(
+  tx: DbOrTx,
+  sourceId: string,
+  articleId: number,
+  title: string,
+  at = new Date(),
+): Promise<void> {
   await tx.execute(sql`insert into story_events (story_id, at, kind, source_id, old_title, new_title)
     select s.id, ${at.toISOString()}::timestamptz, 'title', ${sourceId}, s.title, ${title}
     from articles a join stories s on s.id = a.story_id and s.lead_article_id = a.id
@@ -64,9 +75,17 @@ export async function loadStoryEvents(db: DbOrTx, storyIds: readonly number[]): 
   const byStory = new Map<number, StoryTimeline>();
   if (storyIds.length === 0) return byStory;
   const rows = await queryRows<{
-    story_id: number | string; at: Date | string; kind: StoryEvent['kind']; source_id: string; source_name: string;
-    old_title: string | null; new_title: string | null; total: number | string;
-  }>(db, sql`
+    story_id: number | string;
+    at: Date | string;
+    kind: StoryEvent['kind'];
+    source_id: string;
+    source_name: string;
+    old_title: string | null;
+    new_title: string | null;
+    total: number | string;
+  }>(
+    db,
+    sql`
     select e.story_id, e.at, e.kind, e.source_id, coalesce(src.name, src.feed_title, e.source_id) as source_name,
       e.old_title, e.new_title, e.total
     from (select *, row_number() over w as n, count(*) over (partition by story_id) as total
@@ -74,12 +93,21 @@ export async function loadStoryEvents(db: DbOrTx, storyIds: readonly number[]): 
           window w as (partition by story_id order by at desc, id desc)) e
     left join sources src on src.id = e.source_id
     where e.n <= ${TIMELINE_LENGTH}
-    order by e.story_id, e.n`);
+    order by e.story_id, e.n`,
+  );
   for (const row of rows) {
     const storyId = Number(row.story_id);
-    const timeline = byStory.get(storyId) ?? { events: [], earlier: Number(row.total) - Math.min(Number(row.total), TIMELINE_LENGTH) };
+    const timeline = byStory.get(storyId) ?? {
+      events: [],
+      earlier: Number(row.total) - Math.min(Number(row.total), TIMELINE_LENGTH),
+    };
     timeline.events.push({
-      at: new Date(row.at), kind: row.kind, sourceId: row.source_id, sourceName: row.source_name, oldTitle: row.old_title, newTitle: row.new_title,
+      at: new Date(row.at),
+      kind: row.kind,
+      sourceId: row.source_id,
+      sourceName: row.source_name,
+      oldTitle: row.old_title,
+      newTitle: row.new_title,
     });
     byStory.set(storyId, timeline);
   }

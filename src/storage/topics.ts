@@ -18,7 +18,9 @@ export async function syncTopics(db: Db, config: Config): Promise<TopicConfig[]>
   for (const topic of config.topics) {
     const hash = definitionHash(topic);
     const title = topic.title ?? topic.id;
-    await db.insert(topics).values({ id: topic.id, title, definitionHash: hash })
+    await db
+      .insert(topics)
+      .values({ id: topic.id, title, definitionHash: hash })
       .onConflictDoUpdate({ target: topics.id, set: { title, definitionHash: hash } });
     if (existing.get(topic.id)?.evaluatedHash !== hash) stale.push(topic);
   }
@@ -32,20 +34,51 @@ export async function reevaluateTopic(db: Db, topic: TopicConfig, batchSize = 50
   let lastId = 0;
   let matched = 0;
   for (;;) {
-    const batch = await db.select({ id: stories.id, publishedAt: stories.publishedAt }).from(stories)
-      .where(gt(stories.id, lastId)).orderBy(asc(stories.id)).limit(batchSize);
+    const batch = await db
+      .select({ id: stories.id, publishedAt: stories.publishedAt })
+      .from(stories)
+      .where(gt(stories.id, lastId))
+      .orderBy(asc(stories.id))
+      .limit(batchSize);
     if (batch.length === 0) break;
     lastId = batch.at(-1)!.id;
     const members = await db
-      .select({ storyId: articles.storyId, title: articles.title, text: articles.text, sourceId: articles.sourceId, tags: sources.tags })
-      .from(articles).innerJoin(sources, eq(sources.id, articles.sourceId))
-      .where(inArray(articles.storyId, batch.map((s) => s.id)));
+      .select({
+        storyId: articles.storyId,
+        title: articles.title,
+        text: articles.text,
+        sourceId: articles.sourceId,
+        tags: sources.tags,
+      })
+      .from(articles)
+      .innerJoin(sources, eq(sources.id, articles.sourceId))
+      .where(
+        inArray(
+          articles.storyId,
+          batch.map((s) => s.id),
+        ),
+      );
     const hits = batch.filter((story) =>
-      members.some((m) => m.storyId === story.id && matcher.matches({ title: m.title, text: m.text, sourceId: m.sourceId, sourceTags: m.tags })));
+      members.some(
+        (m) =>
+          m.storyId === story.id &&
+          matcher.matches({ title: m.title, text: m.text, sourceId: m.sourceId, sourceTags: m.tags }),
+      ),
+    );
     await db.transaction(async (tx) => {
-      await tx.delete(storyTopics).where(and(eq(storyTopics.topicId, topic.id), inArray(storyTopics.storyId, batch.map((s) => s.id))));
+      await tx.delete(storyTopics).where(
+        and(
+          eq(storyTopics.topicId, topic.id),
+          inArray(
+            storyTopics.storyId,
+            batch.map((s) => s.id),
+          ),
+        ),
+      );
       if (hits.length > 0) {
-        await tx.insert(storyTopics).values(hits.map((s) => ({ topicId: topic.id, storyId: s.id, publishedAt: s.publishedAt })));
+        await tx
+          .insert(storyTopics)
+          .values(hits.map((s) => ({ topicId: topic.id, storyId: s.id, publishedAt: s.publishedAt })));
       }
     });
     matched += hits.length;

@@ -8,7 +8,10 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'
 export function compileTerm(term: string): RegExp {
   const folded = foldText(term.trim());
   const prefix = folded.endsWith('*');
-  const words = (prefix ? folded.slice(0, -1) : folded).split(/[\s-]+/).filter(Boolean).map(escapeRegex);
+  const words = (prefix ? folded.slice(0, -1) : folded)
+    .split(/[\s-]+/)
+    .filter(Boolean)
+    .map(escapeRegex);
   const body = words.join('[\\s\\-\u2010-\u2015]+') + (prefix ? `${WORD}*` : '');
   return new RegExp(`(?<!${WORD})${body}(?!${WORD})`, 'u');
 }

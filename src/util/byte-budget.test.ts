@@ -3,7 +3,14 @@ import { ByteBudget } from './byte-budget.js';
 
 const settled = async <T>(promise: Promise<T>): Promise<boolean> => {
   let done = false;
-  void promise.then(() => { done = true; }, () => { done = true; });
+  void promise.then(
+    () => {
+      done = true;
+    },
+    () => {
+      done = true;
+    },
+  );
   await new Promise((resolve) => setImmediate(resolve));
   return done;
 };

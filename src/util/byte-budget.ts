@@ -24,7 +24,13 @@ export class ByteBudget {
     signal?.throwIfAborted();
     if (this.waiting.length > 0 || !this.fits(bytes)) {
       await new Promise<void>((resolve, reject) => {
-        const entry = { bytes, grant: () => { signal?.removeEventListener('abort', onAbort); resolve(); } };
+        const entry = {
+          bytes,
+          grant: () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          },
+        };
         const onAbort = () => {
           this.waiting.splice(this.waiting.indexOf(entry), 1);
           reject(signal!.reason);

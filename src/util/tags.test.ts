@@ -11,13 +11,23 @@ const tags = (text: string, mode: 'html' | 'xml') => {
 
 describe('scanTags', () => {
   it('lists start, end and empty tags in order, skipping comments, CDATA, declarations and PIs', () => {
-    expect(tags('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "<no>">]><a:feed x="1"><!-- <no> --><e><![CDATA[<no>]]></e><br/></a:feed>', 'xml'))
-      .toEqual(['a:feed', 'e', '/e', 'br/', '/a:feed']);
+    expect(
+      tags(
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "<no>">]><a:feed x="1"><!-- <no> --><e><![CDATA[<no>]]></e><br/></a:feed>',
+        'xml',
+      ),
+    ).toEqual(['a:feed', 'e', '/e', 'br/', '/a:feed']);
   });
 
   it('in HTML, skips the content of raw-text elements up to their end tag, and reads "<" that starts no tag as text', () => {
-    expect(tags('<p>1 < 2 <script>if (a<b) document.write("<div>")</SCRIPT ><b>x</b></p>', 'html'))
-      .toEqual(['p', 'script', '/script', 'b', '/b', '/p']);
+    expect(tags('<p>1 < 2 <script>if (a<b) document.write("<div>")</SCRIPT ><b>x</b></p>', 'html')).toEqual([
+      'p',
+      'script',
+      '/script',
+      'b',
+      '/b',
+      '/p',
+    ]);
     expect(tags('<![CDATA[<div>]]><i>', 'html')).toEqual(['i']);
   });
 
@@ -29,8 +39,9 @@ describe('scanTags', () => {
   });
 
   it('reads the bytes of an ASCII-compatible document as it reads its text, at byte offsets', () => {
-    const xml = '<?xml version="1.0" encoding="utf-8"?><rss><channel><!-- <item> --><item a="x>y"><title>Ünïcödé — 東京</title>'
-      + '<![CDATA[<item>]]></item><item/></channel></rss>';
+    const xml =
+      '<?xml version="1.0" encoding="utf-8"?><rss><channel><!-- <item> --><item a="x>y"><title>Ünïcödé — 東京</title>' +
+      '<![CDATA[<item>]]></item><item/></channel></rss>';
     const bytes = Buffer.from(xml, 'utf8');
     const seen = (text: string | ByteText) => {
       const out: string[] = [];

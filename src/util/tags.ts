@@ -31,7 +31,9 @@ export class ByteText implements ScanText {
     return this.bytes[index] ?? NaN;
   }
   indexOf(search: string, from: number): number {
-    return search.length === 1 ? this.bytes.indexOf(search.charCodeAt(0), from) : this.bytes.indexOf(search, from, 'latin1');
+    return search.length === 1
+      ? this.bytes.indexOf(search.charCodeAt(0), from)
+      : this.bytes.indexOf(search, from, 'latin1');
   }
   startsWith(search: string, at: number): boolean {
     for (let i = 0; i < search.length; i++) if (this.bytes[at + i] !== search.charCodeAt(i)) return false;
@@ -93,9 +95,13 @@ export function scanTags(text: ScanText, mode: 'html' | 'xml', visit: (tag: Tag)
     if (lt < 0) return;
     const next = text.charCodeAt(lt + 1);
     if (next === 33 /* ! */ || next === 63 /* ? */) {
-      const [open, close] = text.startsWith('<!--', lt) ? ['<!--', '-->']
-        : !html && text.startsWith('<![CDATA[', lt) ? ['<![CDATA[', ']]>']
-          : !html && next === 63 ? ['<?', '?>'] : ['<', '>'];
+      const [open, close] = text.startsWith('<!--', lt)
+        ? ['<!--', '-->']
+        : !html && text.startsWith('<![CDATA[', lt)
+          ? ['<![CDATA[', ']]>']
+          : !html && next === 63
+            ? ['<?', '?>']
+            : ['<', '>'];
       const end = text.indexOf(close, lt + open.length);
       if (end < 0) return;
       i = end + close.length;

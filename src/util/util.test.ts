@@ -21,7 +21,8 @@ describe('shortTime', () => {
 describe('http(s) URLs', () => {
   it('accepts http and https only, absolute or resolved against a base', () => {
     expect(isHttpUrl(new URL('HTTPS://a.example/'))).toBe(true);
-    for (const bad of ['javascript:alert(1)', 'ftp://a.example/', 'data:text/html,x', 'file:///etc/passwd']) expect(isHttpUrl(new URL(bad)), bad).toBe(false);
+    for (const bad of ['javascript:alert(1)', 'ftp://a.example/', 'data:text/html,x', 'file:///etc/passwd'])
+      expect(isHttpUrl(new URL(bad)), bad).toBe(false);
     expect(httpUrlOf('https://a.example/x')?.href).toBe('https://a.example/x');
     expect(httpUrlOf('/feed.xml', 'http://a.example/page')?.href).toBe('http://a.example/feed.xml');
     expect(httpUrlOf('/feed.xml')).toBeUndefined();

@@ -16,7 +16,8 @@ function httpUrl(value: string | undefined, base?: string): string | undefined {
   }
 }
 
-const relsOf = (params: string) => /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(params)?.slice(1).find(Boolean)?.toLowerCase().split(/\s+/) ?? [];
+const relsOf = (params: string) =>
+  /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(params)?.slice(1).find(Boolean)?.toLowerCase().split(/\s+/) ?? [];
 
 /** hub and self from HTTP Link headers. */
 function fromLinkHeader(header: string | string[] | undefined, base: string): Partial<DiscoveredHub> {
@@ -33,8 +34,18 @@ function fromLinkHeader(header: string | string[] | undefined, base: string): Pa
   return found;
 }
 
-const attribute = (tag: string, name: string) => new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`, 'i').exec(tag)?.slice(1).find((v) => v !== undefined);
-const unescape = (value: string) => value.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'");
+const attribute = (tag: string, name: string) =>
+  new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`, 'i')
+    .exec(tag)
+    ?.slice(1)
+    .find((v) => v !== undefined);
+const unescape = (value: string) =>
+  value
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'");
 
 /** hub and self from the feed-level `<link>`/`<atom:link>` elements (those before the first item or entry). */
 function fromXml(text: string, base: string): Partial<DiscoveredHub> {
@@ -53,11 +64,19 @@ function fromXml(text: string, base: string): Partial<DiscoveredHub> {
 
 function fromJson(text: string, base: string): Partial<DiscoveredHub> {
   try {
-    const feed = JSON.parse(text.replace(/^\uFEFF/, '')) as { hubs?: { type?: unknown; url?: unknown }[]; feed_url?: unknown };
+    const feed = JSON.parse(text.replace(/^\uFEFF/, '')) as {
+      hubs?: { type?: unknown; url?: unknown }[];
+      feed_url?: unknown;
+    };
     const hub = Array.isArray(feed.hubs)
-      ? feed.hubs.find((h) => typeof h?.url === 'string' && (h.type === undefined || String(h.type).toLowerCase() === 'websub'))
+      ? feed.hubs.find(
+          (h) => typeof h?.url === 'string' && (h.type === undefined || String(h.type).toLowerCase() === 'websub'),
+        )
       : undefined;
-    return { hub: httpUrl(hub?.url as string | undefined, base), self: httpUrl(typeof feed.feed_url === 'string' ? feed.feed_url : undefined, base) };
+    return {
+      hub: httpUrl(hub?.url as string | undefined, base),
+      self: httpUrl(typeof feed.feed_url === 'string' ? feed.feed_url : undefined, base),
+    };
   } catch {
     return {};
   }
@@ -72,14 +91,22 @@ const XML_HEAD_BYTES = 64 * 1024;
  * JSON Feed `hubs` and `feed_url`), as §4 orders them. The topic defaults to the URL the feed was fetched from. URLs are
  * ASCII: the body is read as UTF-8 whatever its charset (a UTF-16 feed's hub is found in its Link header only).
  */
-export function discoverHub(body: Buffer | string, headers: Record<string, string | string[] | undefined>, fetchedUrl: string): DiscoveredHub | undefined {
+export function discoverHub(
+  body: Buffer | string,
+  headers: Record<string, string | string[] | undefined>,
+  fetchedUrl: string,
+): DiscoveredHub | undefined {
   const header = fromLinkHeader(headers.link, fetchedUrl);
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  const start = bytes.findIndex((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf);
+  const start = bytes.findIndex(
+    (b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf,
+  );
   const json = bytes[start] === 0x7b; // "{"
   const fromBody = json
-    // Only a JSON Feed that names hubs is decoded again, as a whole.
-    ? (bytes.includes('"hubs"') ? fromJson(bytes.toString('utf8'), fetchedUrl) : {})
+    ? // Only a JSON Feed that names hubs is decoded again, as a whole.
+      bytes.includes('"hubs"')
+      ? fromJson(bytes.toString('utf8'), fetchedUrl)
+      : {}
     : fromXml(bytes.subarray(0, XML_HEAD_BYTES).toString('utf8'), fetchedUrl);
   const hub = header.hub ?? fromBody.hub;
   if (!hub) return undefined;

@@ -22,7 +22,8 @@ const agents = { 'http:': new http.Agent({ keepAlive: false }), 'https:': new ht
  */
 export function postTo(target: string, options: PostOptions): Promise<number> {
   const url = new URL(target);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new Error(`unsupported URL scheme ${url.protocol}`));
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return Promise.reject(new Error(`unsupported URL scheme ${url.protocol}`));
   if (!options.allowPrivate) {
     try {
       assertPublicHost(url);
@@ -40,7 +41,10 @@ export function postTo(target: string, options: PostOptions): Promise<number> {
       agent: agents[url.protocol as 'http:' | 'https:'],
       lookup: options.allowPrivate ? undefined : (options.lookup ?? publicOnlyLookup),
     });
-    const timer = setTimeout(() => req.destroy(new Error(`timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
+    const timer = setTimeout(
+      () => req.destroy(new Error(`timed out after ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    );
     req.on('error', (err: Error & { code?: string }) => {
       clearTimeout(timer);
       reject(new Error(err.code && !err.message.includes(err.code) ? `${err.code}: ${err.message}` : err.message));

@@ -8,15 +8,22 @@ import { postTo } from './post.js';
  * processes seeing the same change, the external hub is notified once.
  */
 export async function claimPublish(db: Db, name: string, digest: string): Promise<boolean> {
-  const rows = await queryRows<{ key: string }>(db, sql`
+  const rows = await queryRows<{ key: string }>(
+    db,
+    sql`
     insert into meta (key, value) values (${`websub_published:${name}`}, ${digest})
     on conflict (key) do update set value = excluded.value where meta.value is distinct from excluded.value
-    returning key`);
+    returning key`,
+  );
   return rows.length > 0;
 }
 
 /** Tells an external hub that a topic changed (hub.mode=publish, hub.url=topic): it fetches the feed itself. */
-export async function notifyHub(hub: string, topic: string, options: { timeoutMs: number; userAgent: string }): Promise<void> {
+export async function notifyHub(
+  hub: string,
+  topic: string,
+  options: { timeoutMs: number; userAgent: string },
+): Promise<void> {
   const status = await postTo(hub, {
     body: Buffer.from(new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': topic }).toString()),
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': options.userAgent },

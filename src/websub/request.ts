@@ -13,9 +13,11 @@ const MAX_URL_LENGTH = 2000;
 // §5.1: "This parameter MUST be less than 200 bytes in length."
 const MAX_SECRET_BYTES = 199;
 
-const one = (name: string) => z.string({ error: (issue) => (issue.input === undefined ? `${name} is required` : `${name} must be given once`) });
+const one = (name: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? `${name} is required` : `${name} must be given once`) });
 
-const callback = one('hub.callback').max(MAX_URL_LENGTH, `hub.callback is longer than ${MAX_URL_LENGTH} characters`)
+const callback = one('hub.callback')
+  .max(MAX_URL_LENGTH, `hub.callback is longer than ${MAX_URL_LENGTH} characters`)
   .refine((value) => {
     try {
       const url = new URL(value);
@@ -26,11 +28,17 @@ const callback = one('hub.callback').max(MAX_URL_LENGTH, `hub.callback is longer
   }, 'hub.callback must be an absolute http(s) URL without credentials');
 
 const schema = z.object({
-  'hub.mode': one('hub.mode').pipe(z.enum(['subscribe', 'unsubscribe'], { error: 'hub.mode must be subscribe or unsubscribe' })),
+  'hub.mode': one('hub.mode').pipe(
+    z.enum(['subscribe', 'unsubscribe'], { error: 'hub.mode must be subscribe or unsubscribe' }),
+  ),
   'hub.callback': callback,
-  'hub.topic': one('hub.topic').min(1, 'hub.topic is required').max(MAX_URL_LENGTH, `hub.topic is longer than ${MAX_URL_LENGTH} characters`),
-  'hub.lease_seconds': one('hub.lease_seconds').regex(/^\d{1,10}$/, 'hub.lease_seconds must be a whole number of seconds')
-    .transform(Number).optional(),
+  'hub.topic': one('hub.topic')
+    .min(1, 'hub.topic is required')
+    .max(MAX_URL_LENGTH, `hub.topic is longer than ${MAX_URL_LENGTH} characters`),
+  'hub.lease_seconds': one('hub.lease_seconds')
+    .regex(/^\d{1,10}$/, 'hub.lease_seconds must be a whole number of seconds')
+    .transform(Number)
+    .optional(),
   'hub.secret': one('hub.secret')
     .refine((value) => Buffer.byteLength(value) <= MAX_SECRET_BYTES, `hub.secret must be less than 200 bytes`)
     .refine((value) => value.length > 0, 'hub.secret must not be empty when given')
@@ -57,8 +65,11 @@ export function parseSubscriptionRequest(fields: Record<string, unknown>): Parse
   return {
     ok: true,
     request: {
-      mode: data['hub.mode'], callback: data['hub.callback'], topic: data['hub.topic'],
-      leaseSeconds: data['hub.lease_seconds'], secret: data['hub.secret'],
+      mode: data['hub.mode'],
+      callback: data['hub.callback'],
+      topic: data['hub.topic'],
+      leaseSeconds: data['hub.lease_seconds'],
+      secret: data['hub.secret'],
     },
   };
 }

@@ -13,7 +13,9 @@ describe('X-Hub-Signature', () => {
 
   it('verifies its own signature and those of other algorithms, and refuses a wrong secret, body or header', () => {
     expect(verifySignature('s3cret', body, signBody('s3cret', body))).toBe(true);
-    expect(verifySignature('s3cret', body, `sha1=${createHmac('sha1', 's3cret').update(body).digest('hex')}`)).toBe(true);
+    expect(verifySignature('s3cret', body, `sha1=${createHmac('sha1', 's3cret').update(body).digest('hex')}`)).toBe(
+      true,
+    );
     expect(verifySignature('s3cret', body, signBody('S3cret', body))).toBe(false);
     expect(verifySignature('s3cret', Buffer.from('<feed/>'), signBody('s3cret', body))).toBe(false);
     expect(verifySignature('s3cret', body, signBody('s3cret', body).slice(0, -2))).toBe(false);

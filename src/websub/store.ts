@@ -14,7 +14,9 @@ export async function countLiveSubscriptions(db: Db): Promise<number> {
 }
 
 export async function findSubscription(db: Db, callback: string, topic: string): Promise<SubscriptionRow | undefined> {
-  const [row] = await db.select().from(websubSubscriptions)
+  const [row] = await db
+    .select()
+    .from(websubSubscriptions)
     .where(and(eq(websubSubscriptions.callback, callback), eq(websubSubscriptions.topic, topic)));
   return row;
 }
@@ -37,14 +39,19 @@ export interface VerifiedSubscription {
 export async function saveSubscription(db: Db, sub: VerifiedSubscription, max: number): Promise<boolean> {
   const existing = await findSubscription(db, sub.callback, sub.topic);
   if (!existing || existing.expiresAt.getTime() <= Date.now()) {
-    if (await countLiveSubscriptions(db) >= max) return false;
+    if ((await countLiveSubscriptions(db)) >= max) return false;
   }
   const expiresAt = sql`now() + ${`${sub.leaseSeconds} seconds`}::interval`;
   const fields = {
-    feedUrl: sub.feedUrl, baseUrl: sub.baseUrl, secret: sub.secret ?? null, leaseSeconds: sub.leaseSeconds,
-    expiresAt, verifiedAt: sql`now()`,
+    feedUrl: sub.feedUrl,
+    baseUrl: sub.baseUrl,
+    secret: sub.secret ?? null,
+    leaseSeconds: sub.leaseSeconds,
+    expiresAt,
+    verifiedAt: sql`now()`,
   };
-  await db.insert(websubSubscriptions)
+  await db
+    .insert(websubSubscriptions)
     .values({ callback: sub.callback, topic: sub.topic, ...fields, deliveredDigest: sub.digest })
     .onConflictDoUpdate({
       target: [websubSubscriptions.callback, websubSubscriptions.topic],
@@ -58,7 +65,9 @@ export async function saveSubscription(db: Db, sub: VerifiedSubscription, max: n
 }
 
 export async function deleteSubscription(db: Db, callback: string, topic: string): Promise<void> {
-  await db.delete(websubSubscriptions).where(and(eq(websubSubscriptions.callback, callback), eq(websubSubscriptions.topic, topic)));
+  await db
+    .delete(websubSubscriptions)
+    .where(and(eq(websubSubscriptions.callback, callback), eq(websubSubscriptions.topic, topic)));
 }
 
 export async function deleteSubscriptionById(db: Db, id: number): Promise<void> {
@@ -67,15 +76,19 @@ export async function deleteSubscriptionById(db: Db, id: number): Promise<void> 
 
 /** Deletes subscriptions whose lease ended; how many. */
 export async function purgeExpired(db: Db): Promise<number> {
-  const rows = await db.delete(websubSubscriptions).where(lte(websubSubscriptions.expiresAt, sql`now()`))
+  const rows = await db
+    .delete(websubSubscriptions)
+    .where(lte(websubSubscriptions.expiresAt, sql`now()`))
     .returning({ id: websubSubscriptions.id });
   return rows.length;
 }
 
 /** The feeds someone is subscribed to, each once, with the base URL its links are written under. */
 export async function subscribedFeeds(db: Db): Promise<{ feedUrl: string; baseUrl: string }[]> {
-  return db.selectDistinct({ feedUrl: websubSubscriptions.feedUrl, baseUrl: websubSubscriptions.baseUrl })
-    .from(websubSubscriptions).where(live());
+  return db
+    .selectDistinct({ feedUrl: websubSubscriptions.feedUrl, baseUrl: websubSubscriptions.baseUrl })
+    .from(websubSubscriptions)
+    .where(live());
 }
 
 /**
@@ -84,10 +97,17 @@ export async function subscribedFeeds(db: Db): Promise<{ feedUrl: string; baseUr
  */
 export async function markFeedChanged(db: Db, feedUrl: string, digest: string): Promise<number> {
   const s = websubSubscriptions;
-  const rows = await db.update(s)
+  const rows = await db
+    .update(s)
     .set({ pendingDigest: digest, attempts: 0, nextAttemptAt: sql`now()`, lastError: null })
-    .where(and(eq(s.feedUrl, feedUrl), live(), sql`${s.deliveredDigest} is distinct from ${digest}`,
-      sql`${s.pendingDigest} is distinct from ${digest}`))
+    .where(
+      and(
+        eq(s.feedUrl, feedUrl),
+        live(),
+        sql`${s.deliveredDigest} is distinct from ${digest}`,
+        sql`${s.pendingDigest} is distinct from ${digest}`,
+      ),
+    )
     .returning({ id: s.id });
   return rows.length;
 }
@@ -98,7 +118,9 @@ export async function markFeedChanged(db: Db, feedUrl: string, digest: string): 
  */
 export async function claimDueDeliveries(db: Db, limit: number, claimMs: number): Promise<SubscriptionRow[]> {
   if (limit <= 0) return [];
-  const ids = await queryRows<{ id: number | string }>(db, sql`
+  const ids = await queryRows<{ id: number | string }>(
+    db,
+    sql`
     update websub_subscriptions set claim_until = now() + ${`${Math.ceil(claimMs / 1000)} seconds`}::interval
     where id in (
       select id from websub_subscriptions
@@ -107,10 +129,18 @@ export async function claimDueDeliveries(db: Db, limit: number, claimMs: number)
       order by next_attempt_at, id limit ${limit}
       for update skip locked
     )
-    returning id`);
+    returning id`,
+  );
   if (ids.length === 0) return [];
-  return db.select().from(websubSubscriptions)
-    .where(sql`${websubSubscriptions.id} in (${sql.join(ids.map((r) => sql`${Number(r.id)}`), sql`, `)})`);
+  return db
+    .select()
+    .from(websubSubscriptions)
+    .where(
+      sql`${websubSubscriptions.id} in (${sql.join(
+        ids.map((r) => sql`${Number(r.id)}`),
+        sql`, `,
+      )})`,
+    );
 }
 
 /**
@@ -120,19 +150,46 @@ export async function claimDueDeliveries(db: Db, limit: number, claimMs: number)
 export async function recordDelivered(db: Db, id: number, claimed: string, sent: string): Promise<void> {
   const s = websubSubscriptions;
   const done = sql`(${s.pendingDigest} is null or ${s.pendingDigest} in (${claimed}, ${sent}))`;
-  await db.update(s).set({
-    deliveredDigest: sent,
-    pendingDigest: sql`case when ${done} then null else ${s.pendingDigest} end`,
-    nextAttemptAt: sql`case when ${done} then null else now() end`,
-    attempts: 0, claimUntil: null, lastDeliveredAt: sql`now()`, lastError: null,
-  }).where(eq(s.id, id));
+  await db
+    .update(s)
+    .set({
+      deliveredDigest: sent,
+      pendingDigest: sql`case when ${done} then null else ${s.pendingDigest} end`,
+      nextAttemptAt: sql`case when ${done} then null else now() end`,
+      attempts: 0,
+      claimUntil: null,
+      lastDeliveredAt: sql`now()`,
+      lastError: null,
+    })
+    .where(eq(s.id, id));
 }
 
 /** A failed attempt: tried again after `retryMs`, or given up (undefined) until the feed changes again. */
-export async function recordFailedDelivery(db: Db, id: number, attempts: number, retryMs: number | undefined, error: string): Promise<void> {
+export async function recordFailedDelivery(
+  db: Db,
+  id: number,
+  attempts: number,
+  retryMs: number | undefined,
+  error: string,
+): Promise<void> {
   const s = websubSubscriptions;
-  await db.update(s).set(retryMs === undefined
-    ? { pendingDigest: null, attempts: 0, nextAttemptAt: null, claimUntil: null, lastError: `gave up after ${attempts} attempts: ${error}` }
-    : { attempts, nextAttemptAt: sql`now() + ${`${Math.ceil(retryMs)} milliseconds`}::interval`, claimUntil: null, lastError: error },
-  ).where(eq(s.id, id));
+  await db
+    .update(s)
+    .set(
+      retryMs === undefined
+        ? {
+            pendingDigest: null,
+            attempts: 0,
+            nextAttemptAt: null,
+            claimUntil: null,
+            lastError: `gave up after ${attempts} attempts: ${error}`,
+          }
+        : {
+            attempts,
+            nextAttemptAt: sql`now() + ${`${Math.ceil(retryMs)} milliseconds`}::interval`,
+            claimUntil: null,
+            lastError: error,
+          },
+    )
+    .where(eq(s.id, id));
 }

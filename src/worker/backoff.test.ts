@@ -7,7 +7,9 @@ const middle = () => 0.5;
 
 describe('backoff after failures', () => {
   it('starts at the interval and doubles with each consecutive failure', () => {
-    expect([1, 2, 3, 4].map((n) => backoffDelay(n, 15 * MINUTE, middle))).toEqual([15, 30, 60, 120].map((m) => m * MINUTE));
+    expect([1, 2, 3, 4].map((n) => backoffDelay(n, 15 * MINUTE, middle))).toEqual(
+      [15, 30, 60, 120].map((m) => m * MINUTE),
+    );
   });
 
   it('never waits more than a day, however many failures', () => {

@@ -21,12 +21,21 @@ const YAML = `sources:
 describe.each(testDatabases())('claiming sources on $name', (testDb) => {
   let database: Database;
   const claim = async (options: Partial<ClaimOptions> = {}) => {
-    const result = await claimSources(database.db, { owner: 'w1', leaseMs: 60_000, limit: 10, perHost: 10, ...options });
+    const result = await claimSources(database.db, {
+      owner: 'w1',
+      leaseMs: 60_000,
+      limit: 10,
+      perHost: 10,
+      ...options,
+    });
     return { ids: result.rows.map((r) => r.id).sort(), heldBack: result.heldBack };
   };
   /** Makes a source due `minutesAgo` minutes ago (negative: due in the future). */
   const dueSince = (id: string, minutesAgo: number) =>
-    database.db.update(sources).set({ nextFetchAt: new Date(Date.now() - minutesAgo * 60_000) }).where(eq(sources.id, id));
+    database.db
+      .update(sources)
+      .set({ nextFetchAt: new Date(Date.now() - minutesAgo * 60_000) })
+      .where(eq(sources.id, id));
 
   beforeAll(async () => {
     database = await testDb.open();
@@ -62,11 +71,14 @@ describe.each(testDatabases())('claiming sources on $name', (testDb) => {
     expect(row!.leaseUntil!.getTime()).toBeGreaterThan(Date.now() + 50_000);
     expect((await claim({ owner: 'w2' })).ids).not.toContain('a1');
     // A crashed worker's lease expires.
-    await database.db.update(sources).set({ leaseUntil: sql`now() - interval '1 second'` }).where(eq(sources.id, 'a1'));
+    await database.db
+      .update(sources)
+      .set({ leaseUntil: sql`now() - interval '1 second'` })
+      .where(eq(sources.id, 'a1'));
     expect((await claim({ owner: 'w2', ids: ['a1'] })).ids).toEqual(['a1']);
   });
 
-  it('takes no more per host than the limit, counting other workers\' leases, and says how many it held back', async () => {
+  it("takes no more per host than the limit, counting other workers' leases, and says how many it held back", async () => {
     // Host a (case-insensitive) has three due, host b has two hosts (the port counts) with one each.
     expect(await claim({ perHost: 2 })).toEqual({ ids: ['a1', 'a2', 'b1', 'b2'], heldBack: 1 });
     await releaseLeases(database.db, 'w1');
@@ -87,7 +99,10 @@ describe.each(testDatabases())('claiming sources on $name', (testDb) => {
     await claim({ ids: ['a1'] });
     await claim({ owner: 'w2', ids: ['b1'] });
     await releaseLeases(database.db, 'w1');
-    const leased = await database.db.select({ id: sources.id, owner: sources.leaseOwner }).from(sources).where(sql`${sources.leaseOwner} is not null`);
+    const leased = await database.db
+      .select({ id: sources.id, owner: sources.leaseOwner })
+      .from(sources)
+      .where(sql`${sources.leaseOwner} is not null`);
     expect(leased).toEqual([{ id: 'b1', owner: 'w2' }]);
   });
 });

@@ -19,7 +19,6 @@ export interface ClaimOptions {
   exclude?: string[];
 }
 
-
 /**
  * Leases up to `limit` sources to this worker, oldest due first, never more per host than `perHost` minus the leases
  * other passes and workers already hold there. A lease lasts one source's refresh; a crashed worker's leases expire.
@@ -37,7 +36,9 @@ export async function claimSources(db: Db, options: ClaimOptions): Promise<Claim
   const [result] = await db.transaction(async (tx) => {
     // Claims are short; serializing them keeps two workers from both taking a host's last free slot.
     await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`);
-    return queryRows<{ ids: string[] | null; held_back: number | string }>(tx, sql`
+    return queryRows<{ ids: string[] | null; held_back: number | string }>(
+      tx,
+      sql`
       with candidates as (
         select s.id, s.next_fetch_at,
           row_number() over (partition by s.host order by s.next_fetch_at, s.id)
@@ -54,15 +55,25 @@ export async function claimSources(db: Db, options: ClaimOptions): Promise<Claim
         returning id
       )
       select (select array_agg(id) from claimed) as ids,
-             (select count(*) from candidates where slot > ${options.perHost}) as held_back`);
+             (select count(*) from candidates where slot > ${options.perHost}) as held_back`,
+    );
   });
   const ids = result?.ids ?? [];
   const heldBack = Number(result?.held_back ?? 0);
   if (ids.length === 0) return { rows: [], heldBack };
-  return { rows: await db.select().from(sources).where(sql`${sources.id} = any(${textArray(ids)}::text[])`), heldBack };
+  return {
+    rows: await db
+      .select()
+      .from(sources)
+      .where(sql`${sources.id} = any(${textArray(ids)}::text[])`),
+    heldBack,
+  };
 }
 
 /** Gives back every lease this worker holds (shutdown), so other workers need not wait for them to expire. */
 export async function releaseLeases(db: Db, owner: string): Promise<void> {
-  await db.update(sources).set({ leaseOwner: null, leaseUntil: null }).where(sql`${sources.leaseOwner} = ${owner}`);
+  await db
+    .update(sources)
+    .set({ leaseOwner: null, leaseUntil: null })
+    .where(sql`${sources.leaseOwner} = ${owner}`);
 }

@@ -13,7 +13,10 @@ export class DeadlineError extends Error {
  * that never settles — a parser stuck on a document, a request that ignores its own timeout — costs at most `ms`.
  */
 export async function withDeadline<T>(
-  ms: number | undefined, outer: AbortSignal | undefined, late: () => string, work: (signal: AbortSignal) => Promise<T>,
+  ms: number | undefined,
+  outer: AbortSignal | undefined,
+  late: () => string,
+  work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   // One controller for both causes; the listener on `outer` (a worker's lifelong shutdown signal) is removed at the
   // end rather than left behind per refresh, as AbortSignal.any would.

@@ -14,12 +14,15 @@ import type { ByteBudget } from '../util/byte-budget.js';
 export type FeedFetch =
   | { notModified: true; response: FetchResult }
   | {
-    notModified: false; response: FetchResult; feed: ParsedFeed; /** Where the feed turned out to live, if not where we asked. */ movedTo?: string;
-    /** Gives back the document's bytes to the budget: call once its articles are stored (or the refresh failed). */
-    release: () => void;
-    /** The WebSub hub the feed advertises. */
-    hub?: DiscoveredHub;
-  };
+      notModified: false;
+      response: FetchResult;
+      feed: ParsedFeed;
+      /** Where the feed turned out to live, if not where we asked. */ movedTo?: string;
+      /** Gives back the document's bytes to the budget: call once its articles are stored (or the refresh failed). */
+      release: () => void;
+      /** The WebSub hub the feed advertises. */
+      hub?: DiscoveredHub;
+    };
 
 const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5';
 
@@ -30,11 +33,20 @@ const HTML_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.5';
  * cannot send the service into the operator's network.
  */
 export async function fetchFeed(
-  source: EffectiveSource, row: SourceRow, lookup?: LookupFunction, signal?: AbortSignal, budget?: ByteBudget,
+  source: EffectiveSource,
+  row: SourceRow,
+  lookup?: LookupFunction,
+  signal?: AbortSignal,
+  budget?: ByteBudget,
 ): Promise<FeedFetch> {
   const options = {
-    timeoutMs: source.timeout, maxBytes: source.maxBytes, userAgent: source.userAgent, lookup, signal,
-    allowPrivateNetwork: source.allowPrivateNetwork, trustedHost: new URL(source.url).host,
+    timeoutMs: source.timeout,
+    maxBytes: source.maxBytes,
+    userAgent: source.userAgent,
+    lookup,
+    signal,
+    allowPrivateNetwork: source.allowPrivateNetwork,
+    trustedHost: new URL(source.url).host,
   };
   const target = row.currentUrl ?? source.url;
   const response = await fetchUrl(target, {
@@ -48,7 +60,14 @@ export async function fetchFeed(
   // Parsed, a document takes many times its size until its articles are stored: wait for room in the budget.
   let release = budget ? await budget.acquire(response.body.length, signal) : () => {};
   try {
-    if (source.scrape) return { notModified: false, response, feed: scrapeFeed(takeText(response), source.scrape, limits), movedTo: response.permanentUrl, release };
+    if (source.scrape)
+      return {
+        notModified: false,
+        response,
+        feed: scrapeFeed(takeText(response), source.scrape, limits),
+        movedTo: response.permanentUrl,
+        release,
+      };
     const hub = discoverHub(response.body, response.headers, response.url);
     const feed = await parseFeedBody(takeBody(response), response.headers['content-type'], limits);
     return { notModified: false, response, feed, movedTo: response.permanentUrl, hub, release };
@@ -58,14 +77,16 @@ export async function fetchFeed(
     const link = discoverFeedLinks(err.html, response.url)[0];
     if (!link) throw new NotAFeedError('got an HTML page that advertises no feed (<link rel="alternate">)');
     const feedResponse = await fetchUrl(link, options);
-    if (feedResponse.notModified) throw new FetchError(`discovered feed ${link} answered 304 to an unconditional request`);
+    if (feedResponse.notModified)
+      throw new FetchError(`discovered feed ${link} answered 304 to an unconditional request`);
     const hub = discoverHub(feedResponse.body, feedResponse.headers, feedResponse.url);
     release = budget ? await budget.acquire(feedResponse.body.length, signal) : () => {};
-    const feed = await parseFeedBody(takeBody(feedResponse), feedResponse.headers['content-type'], limits)
-      .catch((inner: Error) => {
+    const feed = await parseFeedBody(takeBody(feedResponse), feedResponse.headers['content-type'], limits).catch(
+      (inner: Error) => {
         release();
         throw new NotAFeedError(`discovered feed ${link}: ${inner.message}`);
-      });
+      },
+    );
     return { notModified: false, response: feedResponse, feed, movedTo: feedResponse.url, hub, release };
   }
 }

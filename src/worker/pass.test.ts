@@ -51,7 +51,9 @@ describe.each(testDatabases())('a pass on $name', (testDb) => {
         held.push({ path: req.url!, res });
       });
     }
-    const list = Array.from({ length: count }, (_, i) => `  - { id: s${i}, url: "${feeds.url}/held/s${i}.xml" }`).join('\n');
+    const list = Array.from({ length: count }, (_, i) => `  - { id: s${i}, url: "${feeds.url}/held/s${i}.xml" }`).join(
+      '\n',
+    );
     return contextFromYaml(`defaults: { ${defaults} }\nsources:\n${list}\n`, database);
   };
   /** Answers held requests as they arrive until `count` have been answered. */
@@ -80,7 +82,10 @@ describe.each(testDatabases())('a pass on $name', (testDb) => {
 
   it('a scheduled pass takes only due sources; a named one takes those named, once each', async () => {
     const ctx = await setUp(3);
-    await database.db.update(sources).set({ nextFetchAt: new Date(Date.now() + 3_600_000) }).where(eq(sources.id, 's1'));
+    await database.db
+      .update(sources)
+      .set({ nextFetchAt: new Date(Date.now() + 3_600_000) })
+      .where(eq(sources.id, 's1'));
     const scheduled = runPass(ctx);
     await answerAll(2);
     expect((await scheduled).map((r) => r.sourceId).sort()).toEqual(['s0', 's2']);
@@ -101,7 +106,10 @@ describe.each(testDatabases())('a pass on $name', (testDb) => {
     await answerAll(2);
     const results = await pass;
     expect(results).toHaveLength(2);
-    expect(results.map((r) => r.outcome)).toEqual([expect.objectContaining({ ok: true }), expect.objectContaining({ ok: true })]);
+    expect(results.map((r) => r.outcome)).toEqual([
+      expect.objectContaining({ ok: true }),
+      expect.objectContaining({ ok: true }),
+    ]);
     expect(feeds.hits.size).toBe(2);
   });
 
@@ -116,7 +124,11 @@ describe.each(testDatabases())('a pass on $name', (testDb) => {
     await pass;
     const rows = await database.db.select().from(sources);
     expect(rows.map((r) => [r.id, r.lastAttemptAt, r.consecutiveFailures])).toEqual(
-      expect.arrayContaining([['s0', null, 0], ['s1', null, 0]]));
+      expect.arrayContaining([
+        ['s0', null, 0],
+        ['s1', null, 0],
+      ]),
+    );
   });
 
   it('parses a document only when the bytes in flight allow it, and gives them back whether it was stored or not', async () => {
@@ -124,7 +136,10 @@ describe.each(testDatabases())('a pass on $name', (testDb) => {
     feeds.routes.set('/other.xml', (_req, res) => res.writeHead(200, RSS).end(feedOf('other')));
     feeds.routes.set('/broken.xml', (_req, res) => res.writeHead(200, RSS).end('<rss><channel><item><title>cut'));
     const ids = ['good', 'other', 'broken'];
-    const ctx = await contextFromYaml(`defaults: { perHostConcurrency: 32 }\nsources:\n${ids.map((id) => `  - { id: ${id}, url: "${feeds.url}/${id}.xml" }`).join('\n')}\n`, database);
+    const ctx = await contextFromYaml(
+      `defaults: { perHostConcurrency: 32 }\nsources:\n${ids.map((id) => `  - { id: ${id}, url: "${feeds.url}/${id}.xml" }`).join('\n')}\n`,
+      database,
+    );
     // Something else holds the whole budget: the three are downloaded, then wait.
     const release = await ingestBudget.acquire(ingestBudget.limit);
     const finished: string[] = [];
@@ -133,7 +148,11 @@ describe.each(testDatabases())('a pass on $name', (testDb) => {
     expect(finished).toEqual([]);
     release();
     const results = await pass;
-    expect(results.map((r) => [r.sourceId, r.outcome.ok]).sort()).toEqual([['broken', false], ['good', true], ['other', true]]);
+    expect(results.map((r) => [r.sourceId, r.outcome.ok]).sort()).toEqual([
+      ['broken', false],
+      ['good', true],
+      ['other', true],
+    ]);
     expect(ingestBudget.inUse).toBe(0);
   });
 
@@ -150,7 +169,10 @@ describe.each(testDatabases())('a pass on $name', (testDb) => {
     const ctx = await setUp(1, 'timeout: 20s');
     expect(leaseMs(ctx)).toBe(120_000);
     expect(refreshDeadlineMs(ctx)).toBe(96_000);
-    const slow = await contextFromYaml(`sources:\n  - { id: slow, url: "${feeds.url}/x.xml", timeout: 40s }\n`, database);
+    const slow = await contextFromYaml(
+      `sources:\n  - { id: slow, url: "${feeds.url}/x.xml", timeout: 40s }\n`,
+      database,
+    );
     expect(leaseMs(slow)).toBe(180_000);
     expect(leaseMs({ ...slow, leaseMs: 5_000 })).toBe(5_000);
   });

@@ -48,7 +48,9 @@ export const ingestBudget = new ByteBudget(BYTES_IN_FLIGHT);
 export function leaseMs(ctx: AppContext): number {
   if (ctx.leaseMs) return ctx.leaseMs;
   const { config } = ctx;
-  return Math.max(...config.sources.map((s) => s.timeout ?? config.defaults.timeout), config.defaults.timeout) * 3 + 60_000;
+  return (
+    Math.max(...config.sources.map((s) => s.timeout ?? config.defaults.timeout), config.defaults.timeout) * 3 + 60_000
+  );
 }
 
 /** A refresh is abandoned (and recorded as failed) at 80 % of its lease, leaving time to record it before the lease ends. */
@@ -70,12 +72,14 @@ export async function runPass(first: AppContext, options: PassOptions = {}): Pro
 
   const start = (ctx: AppContext, row: SourceRow) => {
     if (once) done.push(row.id);
-    const task = refreshClaimed(ctx, row, options).then((result) => {
-      if (result) {
-        results.push(result);
-        options.onResult?.(result);
-      }
-    }).finally(() => inFlight.delete(task));
+    const task = refreshClaimed(ctx, row, options)
+      .then((result) => {
+        if (result) {
+          results.push(result);
+          options.onResult?.(result);
+        }
+      })
+      .finally(() => inFlight.delete(task));
     inFlight.add(task);
   };
 
@@ -85,12 +89,18 @@ export async function runPass(first: AppContext, options: PassOptions = {}): Pro
       const ctx = current();
       const { config } = ctx;
       const free = config.defaults.concurrency - inFlight.size;
-      const claim = free > 0
-        ? await claimSources(ctx.database.db, {
-          owner: ctx.workerId, leaseMs: leaseMs(ctx), limit: free, perHost: config.defaults.perHostConcurrency,
-          ids: options.ids, force: once, exclude: done,
-        })
-        : { rows: [], heldBack: 0 };
+      const claim =
+        free > 0
+          ? await claimSources(ctx.database.db, {
+              owner: ctx.workerId,
+              leaseMs: leaseMs(ctx),
+              limit: free,
+              perHost: config.defaults.perHostConcurrency,
+              ids: options.ids,
+              force: once,
+              exclude: done,
+            })
+          : { rows: [], heldBack: 0 };
       recordClaimLag(claim.rows);
       for (const row of claim.rows) start(ctx, row);
       claimedSoFar += claim.rows.length;
@@ -99,7 +109,9 @@ export async function runPass(first: AppContext, options: PassOptions = {}): Pro
       if (inFlight.size > 0) {
         // A slow source must not keep others waiting past their due time: look again every recheckMs.
         const recheck = new AbortController();
-        const wake = options.recheckMs ? sleep(options.recheckMs, undefined, { ref: false, signal: recheck.signal }).catch(() => {}) : undefined;
+        const wake = options.recheckMs
+          ? sleep(options.recheckMs, undefined, { ref: false, signal: recheck.signal }).catch(() => {})
+          : undefined;
         await Promise.race([...inFlight, stopped.promise, ...(wake ? [wake] : [])]);
         recheck.abort();
       } else if (claim.heldBack > 0 && (options.force || options.ids)) {
@@ -134,9 +146,17 @@ async function refreshClaimed(ctx: AppContext, row: SourceRow, options: PassOpti
   let outcome: RefreshOutcome;
   try {
     outcome = await refreshSource(ctx.database.db, source, row, ctx.topics, {
-      lookup: options.lookup, signal: options.abort, deadlineMs: refreshDeadlineMs(ctx), budget: ingestBudget,
-      onFullTextError: (url, err) => ctx.log.warn({ source: row.id, url, err: err.message }, 'full text not fetched: keeping the feed content'),
-      onRecordError: (err) => ctx.log.error({ source: row.id, err: databaseErrorMessage(err) }, 'could not record the failure; the source is retried when its lease ends'),
+      lookup: options.lookup,
+      signal: options.abort,
+      deadlineMs: refreshDeadlineMs(ctx),
+      budget: ingestBudget,
+      onFullTextError: (url, err) =>
+        ctx.log.warn({ source: row.id, url, err: err.message }, 'full text not fetched: keeping the feed content'),
+      onRecordError: (err) =>
+        ctx.log.error(
+          { source: row.id, err: databaseErrorMessage(err) },
+          'could not record the failure; the source is retried when its lease ends',
+        ),
     });
   } catch (err) {
     // Only the database can get here (refreshSource records fetch errors itself).
@@ -145,13 +165,31 @@ async function refreshClaimed(ctx: AppContext, row: SourceRow, options: PassOpti
   recordFetch(row.id, outcome);
   const { log } = ctx;
   if (outcome.ok) {
-    await afterSourceRefresh(ctx, source, outcome.hub, options.lookup)
-      .catch((err: unknown) => log.warn({ source: row.id, err: databaseErrorMessage(err) }, 'websub: subscription to the source\'s hub not updated'));
+    await afterSourceRefresh(ctx, source, outcome.hub, options.lookup).catch((err: unknown) =>
+      log.warn(
+        { source: row.id, err: databaseErrorMessage(err) },
+        "websub: subscription to the source's hub not updated",
+      ),
+    );
   }
   if (outcome.ok) {
-    log.info({ source: row.id, status: outcome.status, ms: outcome.durationMs, items: outcome.items, new: outcome.stored.added,
-      updated: outcome.stored.updated, merged: outcome.stored.merged }, 'fetched');
-    if (outcome.movedTo) log.warn({ source: row.id, url: sourceConfig.url, movedTo: outcome.movedTo }, 'feed has moved: update its url in the config');
+    log.info(
+      {
+        source: row.id,
+        status: outcome.status,
+        ms: outcome.durationMs,
+        items: outcome.items,
+        new: outcome.stored.added,
+        updated: outcome.stored.updated,
+        merged: outcome.stored.merged,
+      },
+      'fetched',
+    );
+    if (outcome.movedTo)
+      log.warn(
+        { source: row.id, url: sourceConfig.url, movedTo: outcome.movedTo },
+        'feed has moved: update its url in the config',
+      );
   } else {
     log.warn({ source: row.id, status: outcome.status, ms: outcome.durationMs, err: outcome.error }, 'fetch failed');
   }

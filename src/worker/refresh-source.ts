@@ -20,12 +20,17 @@ import type { DiscoveredHub } from '../websub/discover.js';
 
 export type RefreshOutcome =
   | {
-    ok: true; status: number; notModified: boolean; stored: StoreResult; items: number; durationMs: number;
-    /** The feed now lives here (permanent redirect or autodiscovery) and the config should say so. */
-    movedTo?: string;
-    /** The WebSub hub the fetched feed advertises (none known after a 304). */
-    hub?: DiscoveredHub;
-  }
+      ok: true;
+      status: number;
+      notModified: boolean;
+      stored: StoreResult;
+      items: number;
+      durationMs: number;
+      /** The feed now lives here (permanent redirect or autodiscovery) and the config should say so. */
+      movedTo?: string;
+      /** The WebSub hub the fetched feed advertises (none known after a 304). */
+      hub?: DiscoveredHub;
+    }
   | { ok: false; status?: number; error: string; durationMs: number };
 
 const EMPTY: StoreResult = { added: 0, updated: 0, unchanged: 0, merged: 0 };
@@ -52,49 +57,93 @@ export interface RefreshOptions {
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 export async function refreshSource(
-  db: Db, source: EffectiveSource, row: SourceRow, topics: readonly TopicMatcher[], options: RefreshOptions = {},
+  db: Db,
+  source: EffectiveSource,
+  row: SourceRow,
+  topics: readonly TopicMatcher[],
+  options: RefreshOptions = {},
 ): Promise<RefreshOutcome> {
   const started = Date.now();
   const attemptAt = new Date();
   let stage = 'fetching and parsing';
   try {
-    return await withDeadline(options.deadlineMs, options.signal, () => `refresh took longer than ${seconds(options.deadlineMs ?? 0)}: abandoned while ${stage}`, async (signal) => {
-      const fetched = await fetchFeed(source, row, options.lookup, signal, options.budget);
-      const { response } = fetched;
-      if (fetched.notModified) {
-        stage = 'recording';
-        await recordSuccess(db, source, row, response, undefined, undefined, 0, attemptAt, started);
-        return { ok: true, status: 304, notModified: true, stored: EMPTY, items: 0, durationMs: Date.now() - started };
-      }
-      // Abandoned at the deadline or not, the document's bytes go back once this settles.
-      signal.addEventListener('abort', fetched.release, { once: true });
-      try {
-        stage = 'normalizing';
-        const normalized = normalizeParsedFeed(fetched.feed, { feedUrl: response.url, now: attemptAt });
-        let { items } = normalized;
-        stage = 'fetching full text';
-        if (source.fullText) items = await withFullText(db, source, items, { lookup: options.lookup, signal, onError: options.onFullTextError });
-        signal.throwIfAborted();
-        // The pipeline: normalize → sketch (pure, per item) → store, which looks up candidates, plans the matches
-        // (dedup/plan.ts, pure) and applies the plan in one transaction.
-        stage = 'sketching';
-        const sketched = sketchArticles(items);
-        stage = 'storing';
-        const stored = await storeArticles(db, { id: source.id, tags: source.tags }, sketched, topics);
-        const movedTo = fetched.movedTo && fetched.movedTo !== (row.currentUrl ?? source.url) ? fetched.movedTo : undefined;
-        stage = 'recording';
-        await recordSuccess(db, source, row, response, fetched.feed, normalized, items.length, attemptAt, started, movedTo);
-        return { ok: true, status: response.status, notModified: false, stored, items: items.length, durationMs: Date.now() - started, movedTo, hub: fetched.hub };
-      } finally {
-        fetched.release();
-      }
-    });
+    return await withDeadline(
+      options.deadlineMs,
+      options.signal,
+      () => `refresh took longer than ${seconds(options.deadlineMs ?? 0)}: abandoned while ${stage}`,
+      async (signal) => {
+        const fetched = await fetchFeed(source, row, options.lookup, signal, options.budget);
+        const { response } = fetched;
+        if (fetched.notModified) {
+          stage = 'recording';
+          await recordSuccess(db, source, row, response, undefined, undefined, 0, attemptAt, started);
+          return {
+            ok: true,
+            status: 304,
+            notModified: true,
+            stored: EMPTY,
+            items: 0,
+            durationMs: Date.now() - started,
+          };
+        }
+        // Abandoned at the deadline or not, the document's bytes go back once this settles.
+        signal.addEventListener('abort', fetched.release, { once: true });
+        try {
+          stage = 'normalizing';
+          const normalized = normalizeParsedFeed(fetched.feed, { feedUrl: response.url, now: attemptAt });
+          let { items } = normalized;
+          stage = 'fetching full text';
+          if (source.fullText)
+            items = await withFullText(db, source, items, {
+              lookup: options.lookup,
+              signal,
+              onError: options.onFullTextError,
+            });
+          signal.throwIfAborted();
+          // The pipeline: normalize → sketch (pure, per item) → store, which looks up candidates, plans the matches
+          // (dedup/plan.ts, pure) and applies the plan in one transaction.
+          stage = 'sketching';
+          const sketched = sketchArticles(items);
+          stage = 'storing';
+          const stored = await storeArticles(db, { id: source.id, tags: source.tags }, sketched, topics);
+          const movedTo =
+            fetched.movedTo && fetched.movedTo !== (row.currentUrl ?? source.url) ? fetched.movedTo : undefined;
+          stage = 'recording';
+          await recordSuccess(
+            db,
+            source,
+            row,
+            response,
+            fetched.feed,
+            normalized,
+            items.length,
+            attemptAt,
+            started,
+            movedTo,
+          );
+          return {
+            ok: true,
+            status: response.status,
+            notModified: false,
+            stored,
+            items: items.length,
+            durationMs: Date.now() - started,
+            movedTo,
+            hub: fetched.hub,
+          };
+        } finally {
+          fetched.release();
+        }
+      },
+    );
   } catch (err) {
     const status = err instanceof FetchError ? err.status : undefined;
     if (options.signal?.aborted) return { ok: false, error: 'abandoned at shutdown', durationMs: Date.now() - started };
     const error = failureMessage(err);
     // After the stage's own rollback: whatever failed, database included, the source's health says so.
-    await recordFailure(db, source, row, err, error, attemptAt, started).catch((recordError: unknown) => options.onRecordError?.(recordError));
+    await recordFailure(db, source, row, err, error, attemptAt, started).catch((recordError: unknown) =>
+      options.onRecordError?.(recordError),
+    );
     return { ok: false, status, error, durationMs: Date.now() - started };
   }
 }
@@ -117,8 +166,16 @@ function maxAgeMs(response: FetchResult): number | undefined {
 }
 
 async function recordSuccess(
-  db: Db, source: EffectiveSource, row: SourceRow, response: FetchResult, feed: ParsedFeed | undefined,
-  normalized: NormalizedFeed | undefined, itemCount: number, attemptAt: Date, started: number, movedTo?: string,
+  db: Db,
+  source: EffectiveSource,
+  row: SourceRow,
+  response: FetchResult,
+  feed: ParsedFeed | undefined,
+  normalized: NormalizedFeed | undefined,
+  itemCount: number,
+  attemptAt: Date,
+  started: number,
+  movedTo?: string,
 ) {
   const ttl = feed?.ttlMinutes !== undefined ? feed.ttlMinutes * 60_000 : undefined;
   const hint = Math.max(ttl ?? 0, maxAgeMs(response) ?? 0) || undefined;
@@ -126,25 +183,36 @@ async function recordSuccess(
     const value = response.headers[name];
     return typeof value === 'string' ? value : null;
   };
-  await db.update(sources).set({
-    lastAttemptAt: attemptAt,
-    lastSuccessAt: attemptAt,
-    lastStatus: response.status,
-    lastError: null,
-    lastDurationMs: Date.now() - started,
-    consecutiveFailures: 0,
-    etag: response.notModified ? row.etag : header('etag'),
-    lastModified: response.notModified ? row.lastModified : header('last-modified'),
-    currentUrl: movedTo ?? response.permanentUrl ?? row.currentUrl,
-    ...(normalized ? { feedTitle: normalized.title, siteUrl: normalized.siteUrl, notice: normalized.notice, itemsSeen: itemCount } : {}),
-    nextFetchAt: new Date(attemptAt.getTime() + nextPollDelay(source.interval, hint)),
-    leaseOwner: null,
-    leaseUntil: null,
-  }).where(eq(sources.id, source.id));
+  await db
+    .update(sources)
+    .set({
+      lastAttemptAt: attemptAt,
+      lastSuccessAt: attemptAt,
+      lastStatus: response.status,
+      lastError: null,
+      lastDurationMs: Date.now() - started,
+      consecutiveFailures: 0,
+      etag: response.notModified ? row.etag : header('etag'),
+      lastModified: response.notModified ? row.lastModified : header('last-modified'),
+      currentUrl: movedTo ?? response.permanentUrl ?? row.currentUrl,
+      ...(normalized
+        ? { feedTitle: normalized.title, siteUrl: normalized.siteUrl, notice: normalized.notice, itemsSeen: itemCount }
+        : {}),
+      nextFetchAt: new Date(attemptAt.getTime() + nextPollDelay(source.interval, hint)),
+      leaseOwner: null,
+      leaseUntil: null,
+    })
+    .where(eq(sources.id, source.id));
 }
 
 async function recordFailure(
-  db: Db, source: EffectiveSource, row: SourceRow, err: unknown, message: string, attemptAt: Date, started: number,
+  db: Db,
+  source: EffectiveSource,
+  row: SourceRow,
+  err: unknown,
+  message: string,
+  attemptAt: Date,
+  started: number,
 ) {
   const status = err instanceof FetchError ? err.status : undefined;
   const retryAfter = err instanceof FetchError ? err.retryAfterSeconds : undefined;
@@ -154,15 +222,18 @@ async function recordFailure(
   const failures = throttled ? row.consecutiveFailures : row.consecutiveFailures + 1;
   let delay = throttled ? retryAfter * 1000 : backoffDelay(failures, source.interval);
   if (retryAfter !== undefined) delay = Math.max(delay, retryAfter * 1000);
-  await db.update(sources).set({
-    lastAttemptAt: attemptAt,
-    lastStatus: status ?? null,
-    lastError: message,
-    lastDurationMs: Date.now() - started,
-    consecutiveFailures: failures,
-    gone,
-    nextFetchAt: new Date(attemptAt.getTime() + delay),
-    leaseOwner: null,
-    leaseUntil: null,
-  }).where(eq(sources.id, source.id));
+  await db
+    .update(sources)
+    .set({
+      lastAttemptAt: attemptAt,
+      lastStatus: status ?? null,
+      lastError: message,
+      lastDurationMs: Date.now() - started,
+      consecutiveFailures: failures,
+      gone,
+      nextFetchAt: new Date(attemptAt.getTime() + delay),
+      leaseOwner: null,
+      leaseUntil: null,
+    })
+    .where(eq(sources.id, source.id));
 }

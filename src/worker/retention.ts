@@ -22,7 +22,9 @@ export async function runRetention(ctx: AppContext): Promise<Pruned | undefined>
 export function startRetention(ctx: () => AppContext, everyMs: number): { stop(): Promise<void> } {
   let running: Promise<unknown> | undefined;
   const run = () => {
-    running ??= runRetention(ctx()).finally(() => { running = undefined; });
+    running ??= runRetention(ctx()).finally(() => {
+      running = undefined;
+    });
   };
   const first = setTimeout(run, Math.min(60_000, everyMs));
   const timer = setInterval(run, everyMs);

@@ -32,7 +32,9 @@ describe.each(testDatabases())('the scheduler on $name', (testDb) => {
     feeds = await startFixtureServer({
       '/a.xml': { headers: RSS, body: rss('A', rssItem('a-1', 'Scheduler test feed A reports a convoy')) },
       '/b.xml': { headers: RSS, body: rss('B', rssItem('b-1', 'Scheduler test feed B reports a launch')) },
-      '/hang.xml': (_req, res) => { held.push(res); },
+      '/hang.xml': (_req, res) => {
+        held.push(res);
+      },
     });
   });
   afterAll(async () => {
@@ -42,7 +44,10 @@ describe.each(testDatabases())('the scheduler on $name', (testDb) => {
   });
 
   const withSources = async (ctx: AppContext, ...ids: string[]) => {
-    const parsed = parseConfig(`sources:\n${ids.map((id) => `  - { id: ${id}, url: "${feeds.url}/${id}.xml" }`).join('\n')}\n`, 'test.yaml');
+    const parsed = parseConfig(
+      `sources:\n${ids.map((id) => `  - { id: ${id}, url: "${feeds.url}/${id}.xml" }`).join('\n')}\n`,
+      'test.yaml',
+    );
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     await syncSources(database.db, parsed.config);
     return createContext({ ...ctx, config: parsed.config });

@@ -19,7 +19,8 @@ export interface Scheduler {
 
 /** node-cron with seconds: every `tickSeconds` (1–59), claim and refresh whatever is due. */
 export function cronEvery(tickSeconds: number): string {
-  if (!Number.isInteger(tickSeconds) || tickSeconds < 1 || tickSeconds > 59) throw new Error(`tick must be 1–59 seconds, got ${tickSeconds}`);
+  if (!Number.isInteger(tickSeconds) || tickSeconds < 1 || tickSeconds > 59)
+    throw new Error(`tick must be 1–59 seconds, got ${tickSeconds}`);
   return tickSeconds === 1 ? '* * * * * *' : `*/${tickSeconds} * * * * *`;
 }
 
@@ -31,9 +32,16 @@ export function startScheduler(ctx: () => AppContext, tickSeconds = 10): Schedul
   const tick = () => {
     if (running || stopping.signal.aborted) return;
     const current = ctx();
-    running = runPass(current, { stop: stopping.signal, abort: abandon.signal, recheckMs: tickSeconds * 1000, current: ctx })
+    running = runPass(current, {
+      stop: stopping.signal,
+      abort: abandon.signal,
+      recheckMs: tickSeconds * 1000,
+      current: ctx,
+    })
       .catch((err: unknown) => current.log.error({ err: databaseErrorMessage(err) }, 'scheduler pass failed'))
-      .finally(() => { running = undefined; });
+      .finally(() => {
+        running = undefined;
+      });
   };
   const task = cron.schedule(cronEvery(tickSeconds), tick, { noOverlap: true });
   setImmediate(tick);
@@ -52,8 +60,9 @@ export function startScheduler(ctx: () => AppContext, tickSeconds = 10): Schedul
         }
       }
       const current = ctx();
-      await releaseLeases(current.database.db, current.workerId)
-        .catch((err: Error) => current.log.warn({ err: err.message }, 'could not release leases; they expire on their own'));
+      await releaseLeases(current.database.db, current.workerId).catch((err: Error) =>
+        current.log.warn({ err: err.message }, 'could not release leases; they expire on their own'),
+      );
       return { abandoned };
     },
     async idle() {

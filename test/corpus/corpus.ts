@@ -5,7 +5,8 @@ import { missing } from '../helpers/requirements.js';
 export const CORPUS_DIR = new URL('../../../shared/corpus/realworld/', import.meta.url);
 export const hasCorpus = existsSync(CORPUS_DIR);
 /** For describe.skipIf: loud when the corpus is absent, fatal under TRIBUTARY_REQUIRE_ALL. */
-export const missingCorpus = () => missing('the shared corpus (../shared/corpus/realworld)', hasCorpus, 'check out next to ../shared');
+export const missingCorpus = () =>
+  missing('the shared corpus (../shared/corpus/realworld)', hasCorpus, 'check out next to ../shared');
 
 export function corpusFiles(): { name: string; bytes: Buffer }[] {
   if (!hasCorpus) return [];

@@ -25,7 +25,8 @@ describe.skipIf(missingCorpus())('near-duplicate verifier on the real-world corp
         for (let b = a + 1; b < prints.length; b++) {
           if (prints[a]!.title === prints[b]!.title) continue;
           pairs++;
-          if (sameStory(prints[a]!.print, prints[b]!.print) !== undefined) merges.push(`${name}: "${prints[a]!.title}" ~ "${prints[b]!.title}"`);
+          if (sameStory(prints[a]!.print, prints[b]!.print) !== undefined)
+            merges.push(`${name}: "${prints[a]!.title}" ~ "${prints[b]!.title}"`);
         }
       }
     }

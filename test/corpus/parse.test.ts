@@ -25,7 +25,11 @@ const EXPECTED_REFUSALS: Record<string, string> = {
 
 describe.skipIf(missingCorpus())('parsing the real-world corpus', () => {
   const rows = hasCorpus
-    ? readFileSync(new URL('MANIFEST.tsv', CORPUS_DIR), 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t'))
+    ? readFileSync(new URL('MANIFEST.tsv', CORPUS_DIR), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split('\t'))
     : [];
 
   it('reproduces the manifest item count for every file but the known refusals, and never crashes', async () => {
@@ -39,8 +43,10 @@ describe.skipIf(missingCorpus())('parsing the real-world corpus', () => {
         expect(err, file).toBeInstanceOf(NotAFeedError);
         count = `refused: ${(err as Error).message}`;
       }
-      if (count !== Number(items) && !EXPECTED_REFUSALS[file!]) mismatches.push(`${file}: manifest ${items}, got ${count}`);
-      if (count === Number(items) && EXPECTED_REFUSALS[file!]) mismatches.push(`${file}: now read, drop it from the refusals`);
+      if (count !== Number(items) && !EXPECTED_REFUSALS[file!])
+        mismatches.push(`${file}: manifest ${items}, got ${count}`);
+      if (count === Number(items) && EXPECTED_REFUSALS[file!])
+        mismatches.push(`${file}: now read, drop it from the refusals`);
     }
     expect(rows.length).toBeGreaterThan(200);
     expect(mismatches).toEqual([]);
@@ -48,10 +54,14 @@ describe.skipIf(missingCorpus())('parsing the real-world corpus', () => {
 
   it('gives every file the same result whichever files were parsed before it, comment-only documents between them', async () => {
     const files = corpusFiles();
-    const settled = (text: string) => Promise.race([
-      parseFeed(text).then((feed) => JSON.stringify(feed), (err: Error) => `${err.name}: ${err.message}`),
-      new Promise<string>((resolve) => setTimeout(() => resolve('never settled'), 2000).unref()),
-    ]);
+    const settled = (text: string) =>
+      Promise.race([
+        parseFeed(text).then(
+          (feed) => JSON.stringify(feed),
+          (err: Error) => `${err.name}: ${err.message}`,
+        ),
+        new Promise<string>((resolve) => setTimeout(() => resolve('never settled'), 2000).unref()),
+      ]);
     const parseAll = async (order: typeof files) => {
       const results: [string, string][] = [];
       for (const { name, bytes } of order) {
@@ -63,7 +73,11 @@ describe.skipIf(missingCorpus())('parsing the real-world corpus', () => {
     };
     const forward = await parseAll(files);
     expect(Object.keys(forward).length).toBeGreaterThan(400);
-    expect(Object.entries(forward).filter(([name, result]) => name.endsWith('+ comment') && !result.startsWith('NotAFeedError'))).toEqual([]);
+    expect(
+      Object.entries(forward).filter(
+        ([name, result]) => name.endsWith('+ comment') && !result.startsWith('NotAFeedError'),
+      ),
+    ).toEqual([]);
     expect(await parseAll([...files].reverse())).toEqual(forward);
   });
 

@@ -11,10 +11,27 @@ import { testDatabases } from '../helpers/database.js';
 import { startFixtureServer, type FixtureServer } from '../helpers/fixture-server.js';
 
 const SOURCES: Record<string, string> = {
-  good: '/good.xml', e500: '/500.xml', e503: '/503.xml', e404: '/404.xml', e410: '/410.xml', moved: '/old.xml',
-  loop: '/loop-a', stall: '/stall.xml', drip: '/drip.xml', huge: '/huge.xml', bomb: '/bomb.xml', laughs: '/laughs.xml',
-  truncated: '/truncated.xml', site: '/site/', elsewhere: '/elsewhere/', 'as-html': '/as-html.xml', empty: '/empty.xml',
-  'invalid-utf8': '/invalid-utf8.xml', cp1251: '/cp1251.xml', bulk: '/bulk.xml', 'redirect-private': '/redirect-private.xml',
+  good: '/good.xml',
+  e500: '/500.xml',
+  e503: '/503.xml',
+  e404: '/404.xml',
+  e410: '/410.xml',
+  moved: '/old.xml',
+  loop: '/loop-a',
+  stall: '/stall.xml',
+  drip: '/drip.xml',
+  huge: '/huge.xml',
+  bomb: '/bomb.xml',
+  laughs: '/laughs.xml',
+  truncated: '/truncated.xml',
+  site: '/site/',
+  elsewhere: '/elsewhere/',
+  'as-html': '/as-html.xml',
+  empty: '/empty.xml',
+  'invalid-utf8': '/invalid-utf8.xml',
+  cp1251: '/cp1251.xml',
+  bulk: '/bulk.xml',
+  'redirect-private': '/redirect-private.xml',
 };
 const SLOW = new Set(['stall', 'drip']);
 
@@ -26,17 +43,23 @@ describe.each(testDatabases())('bad sources on $name', (testDb) => {
   let rows: Map<string, SourceRow & { articleCount: number }>;
 
   const titlesOf = async (sourceId: string) =>
-    (await database.db.select({ title: articles.title }).from(articles).where(eq(articles.sourceId, sourceId))).map((r) => r.title);
+    (await database.db.select({ title: articles.title }).from(articles).where(eq(articles.sourceId, sourceId))).map(
+      (r) => r.title,
+    );
 
   beforeAll(async () => {
     feeds = await startFixtureServer(badSourceRoutes());
     database = await testDb.open();
     const list = Object.entries(SOURCES)
-      .map(([id, path]) => `  - { id: ${id}, url: "${feeds.url}${path}"${SLOW.has(id) ? ', timeout: 2s' : ''} }`).join('\n');
+      .map(([id, path]) => `  - { id: ${id}, url: "${feeds.url}${path}"${SLOW.has(id) ? ', timeout: 2s' : ''} }`)
+      .join('\n');
     const scraped = `  - id: scraped
     url: "${feeds.url}/news/"
     scrape: { item: article, title: h2, link: "h2 a@href", date: "time@datetime", summary: p.lead }`;
-    ctx = await contextFromYaml(`defaults: { concurrency: 32, perHostConcurrency: 32 }\nsources:\n${list}\n${scraped}\n`, database);
+    ctx = await contextFromYaml(
+      `defaults: { concurrency: 32, perHostConcurrency: 32 }\nsources:\n${list}\n${scraped}\n`,
+      database,
+    );
     first = new Map((await runPass(ctx, { force: true })).map((r) => [r.sourceId, r.outcome]));
     rows = new Map((await listSources(database.db)).map((s) => [s.id, s]));
   }, 120_000);
@@ -159,11 +182,29 @@ describe.each(testDatabases())('bad sources on $name', (testDb) => {
 
   it('scrapes a site without a feed with its CSS selectors', async () => {
     expect(first.get('scraped')).toMatchObject({ ok: true, items: 2, stored: { added: 2 } });
-    const stored = await database.db.select({ title: articles.title, url: articles.url, publishedAt: articles.publishedAt, summary: articles.summaryHtml })
-      .from(articles).where(eq(articles.sourceId, 'scraped')).orderBy(articles.publishedAt);
+    const stored = await database.db
+      .select({
+        title: articles.title,
+        url: articles.url,
+        publishedAt: articles.publishedAt,
+        summary: articles.summaryHtml,
+      })
+      .from(articles)
+      .where(eq(articles.sourceId, 'scraped'))
+      .orderBy(articles.publishedAt);
     expect(stored).toEqual([
-      { title: 'Tanker aircraft order confirmed', url: `${feeds.url}/news/1`, publishedAt: new Date('2026-11-02T08:00:00Z'), summary: 'The air force <b>confirmed</b> the order.' },
-      { title: 'Lunar lander passes vacuum test', url: `${feeds.url}/news/2`, publishedAt: new Date('2026-11-03T09:30:00Z'), summary: 'Ready for shipping.' },
+      {
+        title: 'Tanker aircraft order confirmed',
+        url: `${feeds.url}/news/1`,
+        publishedAt: new Date('2026-11-02T08:00:00Z'),
+        summary: 'The air force <b>confirmed</b> the order.',
+      },
+      {
+        title: 'Lunar lander passes vacuum test',
+        url: `${feeds.url}/news/2`,
+        publishedAt: new Date('2026-11-03T09:30:00Z'),
+        summary: 'Ready for shipping.',
+      },
     ]);
     expect(rows.get('scraped')!.feedTitle).toBe('Newsroom');
   });

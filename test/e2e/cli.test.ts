@@ -14,7 +14,8 @@ const run = promisify(execFile);
 async function tributary(args: string[], env: Record<string, string>) {
   try {
     const { stdout, stderr } = await run('node', ['--import', 'tsx', 'src/cli.ts', ...args], {
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env }, timeout: 60_000,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      timeout: 60_000,
     });
     return { code: 0, stdout, stderr };
   } catch (err) {
@@ -30,10 +31,16 @@ describe('tributary CLI', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tributary-cli-'));
     feeds = await startFixtureServer({
-      '/ok.xml': { headers: { 'content-type': 'application/rss+xml' }, body: '<rss version="2.0"><channel><title>OK</title><item><title>Hello</title><guid>1</guid></item></channel></rss>' },
+      '/ok.xml': {
+        headers: { 'content-type': 'application/rss+xml' },
+        body: '<rss version="2.0"><channel><title>OK</title><item><title>Hello</title><guid>1</guid></item></channel></rss>',
+      },
       '/down.xml': { status: 503, body: 'down' },
     });
-    writeFileSync(join(dir, 'good.yaml'), `sources:\n  - { id: ok, url: "${feeds.url}/ok.xml" }\n  - { id: down, url: "${feeds.url}/down.xml" }\n`);
+    writeFileSync(
+      join(dir, 'good.yaml'),
+      `sources:\n  - { id: ok, url: "${feeds.url}/ok.xml" }\n  - { id: down, url: "${feeds.url}/down.xml" }\n`,
+    );
     writeFileSync(join(dir, 'bad.yaml'), 'sources:\n  - id: ok\n    url: ftp://nope\n    interval: soon\n');
     writeFileSync(join(dir, 'broken.yaml'), 'sources: [\n');
   });
@@ -65,7 +72,11 @@ describe('tributary CLI', () => {
   });
 
   it('serve refuses to start on an invalid config', async () => {
-    const result = await tributary(['serve'], { CONFIG: join(dir, 'bad.yaml'), DATA_DIR: join(dir, 'never'), PORT: '0' });
+    const result = await tributary(['serve'], {
+      CONFIG: join(dir, 'bad.yaml'),
+      DATA_DIR: join(dir, 'never'),
+      PORT: '0',
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('refusing to start');
   });
@@ -74,7 +85,10 @@ describe('tributary CLI', () => {
     const config = join(dir, 'opml.yaml');
     writeFileSync(config, '# comment kept\nsources:\n  - id: ok\n    url: "' + feeds.url + '/ok.xml"\n');
     const opml = join(dir, 'in.opml');
-    writeFileSync(opml, '<opml version="2.0"><body><outline text="Tech"><outline text="Example News" xmlUrl="https://news.example/rss"/></outline></body></opml>');
+    writeFileSync(
+      opml,
+      '<opml version="2.0"><body><outline text="Tech"><outline text="Example News" xmlUrl="https://news.example/rss"/></outline></body></opml>',
+    );
     const imported = await tributary(['opml', 'import', opml], { CONFIG: config });
     expect(imported.code).toBe(0);
     expect(imported.stdout).toContain('added 1 source(s): example-news');
@@ -85,23 +99,31 @@ describe('tributary CLI', () => {
   }, 120_000);
 
   for (const database of ['pglite', 'postgres'] as const) {
-    it.skipIf(database === 'postgres' && missingPostgres('the CLI test on Postgres'))(`migrate, fetch and sources work on ${database}`, async () => {
-      const fresh = database === 'postgres' ? await freshPostgresUrl(process.env.TEST_DATABASE_URL!) : undefined;
-      const env = { CONFIG: join(dir, 'good.yaml'), DATA_DIR: join(dir, 'data'), ...(fresh ? { DATABASE_URL: fresh.url } : {}) };
-      try {
-        expect((await tributary(['migrate'], env)).code).toBe(0);
-        const fetched = await tributary(['fetch'], env);
-        expect(fetched.code).toBe(0);
-        expect(fetched.stdout).toMatch(/2 sources, 1 new items, 1 failed/);
-        const named = await tributary(['fetch', '--source', 'down'], env);
-        expect(named.code).toBe(1);
-        const sources = await tributary(['sources'], env);
-        expect(sources.code).toBe(0);
-        expect(sources.stdout).toMatch(/^down\s+failing\s+503\s+2\s/m);
-        expect(sources.stdout).toMatch(/^ok\s+ok\s+200\s+0\s.*\s1\s*$/m);
-      } finally {
-        await fresh?.drop();
-      }
-    }, 180_000);
+    it.skipIf(database === 'postgres' && missingPostgres('the CLI test on Postgres'))(
+      `migrate, fetch and sources work on ${database}`,
+      async () => {
+        const fresh = database === 'postgres' ? await freshPostgresUrl(process.env.TEST_DATABASE_URL!) : undefined;
+        const env = {
+          CONFIG: join(dir, 'good.yaml'),
+          DATA_DIR: join(dir, 'data'),
+          ...(fresh ? { DATABASE_URL: fresh.url } : {}),
+        };
+        try {
+          expect((await tributary(['migrate'], env)).code).toBe(0);
+          const fetched = await tributary(['fetch'], env);
+          expect(fetched.code).toBe(0);
+          expect(fetched.stdout).toMatch(/2 sources, 1 new items, 1 failed/);
+          const named = await tributary(['fetch', '--source', 'down'], env);
+          expect(named.code).toBe(1);
+          const sources = await tributary(['sources'], env);
+          expect(sources.code).toBe(0);
+          expect(sources.stdout).toMatch(/^down\s+failing\s+503\s+2\s/m);
+          expect(sources.stdout).toMatch(/^ok\s+ok\s+200\s+0\s.*\s1\s*$/m);
+        } finally {
+          await fresh?.drop();
+        }
+      },
+      180_000,
+    );
   }
 });

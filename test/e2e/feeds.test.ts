@@ -16,21 +16,35 @@ import { startStack, type Stack } from '../helpers/stack.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url), 'utf8');
 
-interface JsonPage { feed_url: string; next_url?: string; items: { id: string; title: string; tags?: string[] }[] }
+interface JsonPage {
+  feed_url: string;
+  next_url?: string;
+  items: { id: string; title: string; tags?: string[] }[];
+}
 
 /** GET with headers fetch() will not send (Host). */
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     httpRequest(url, { headers }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    }).on('error', reject).end();
+      res
+        .setEncoding('utf8')
+        .on('data', (chunk: string) => (body += chunk))
+        .on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
 /** The configuration with `output` changed, as after a reload. */
-const withOutput = (ctx: AppContext, output: Partial<AppContext['config']['output']>): AppContext =>
-  ({ ...ctx, config: { ...ctx.config, output: { ...ctx.config.output, ...output } } });
+const withOutput = (ctx: AppContext, output: Partial<AppContext['config']['output']>): AppContext => ({
+  ...ctx,
+  config: { ...ctx.config, output: { ...ctx.config.output, ...output } },
+});
 
 describe.each(testDatabases())('published feeds on $name', { timeout: VALIDATOR_TIMEOUT }, (testDb) => {
   let stack: Stack;
@@ -39,12 +53,15 @@ describe.each(testDatabases())('published feeds on $name', { timeout: VALIDATOR_
   let base: string;
 
   beforeAll(async () => {
-    stack = await startStack(testDb, {
-      '/rss2.xml': { body: fixture('rss2.xml') },
-      '/atom.xml': { body: fixture('atom.xml') },
-      '/rss1.rdf': { body: fixture('rss1.rdf') },
-      '/feed.json': { body: fixture('feed.json') },
-    }, (url) => `
+    stack = await startStack(
+      testDb,
+      {
+        '/rss2.xml': { body: fixture('rss2.xml') },
+        '/atom.xml': { body: fixture('atom.xml') },
+        '/rss1.rdf': { body: fixture('rss1.rdf') },
+        '/feed.json': { body: fixture('feed.json') },
+      },
+      (url) => `
 sources:
   - { id: wire, name: Orbital Wire, url: "${url}/rss2.xml", tags: [defense] }
   - { id: launchlog, url: "${url}/atom.xml", tags: [space] }
@@ -53,7 +70,8 @@ sources:
 topics:
   - { id: space, title: Space, include: ["orbit*", "launch*", "satellite", "probe"] }
 output: { limit: 4 }
-`);
+`,
+    );
     ({ feeds, ctx, base } = stack);
     await runPass(ctx, { force: true });
   });
@@ -97,12 +115,14 @@ output: { limit: 4 }
     const launch = atom.entries.find((e) => e.source.title === 'Launch Log')!;
     expect(launch.source.links).toEqual(['https://launchlog.example.org/', `${feeds.url}/atom.xml`]);
     expect(launch.tags).toContain('space');
-    expect(atom.feed.links).toEqual(expect.arrayContaining([
-      { rel: 'self', type: 'application/atom+xml', href: `${base}/feeds/space.atom?limit=10` },
-      { rel: 'alternate', type: 'application/rss+xml', href: `${base}/feeds/space.rss?limit=10` },
-      { rel: 'alternate', type: 'application/feed+json', href: `${base}/feeds/space.json?limit=10` },
-      { rel: 'alternate', type: 'text/html', href: `${base}/` },
-    ]));
+    expect(atom.feed.links).toEqual(
+      expect.arrayContaining([
+        { rel: 'self', type: 'application/atom+xml', href: `${base}/feeds/space.atom?limit=10` },
+        { rel: 'alternate', type: 'application/rss+xml', href: `${base}/feeds/space.rss?limit=10` },
+        { rel: 'alternate', type: 'application/feed+json', href: `${base}/feeds/space.json?limit=10` },
+        { rel: 'alternate', type: 'text/html', href: `${base}/` },
+      ]),
+    );
     const json = (await (await fetch(`${base}/feeds/space.json?limit=10`)).json()) as JsonPage;
     expect(json.feed_url).toBe(`${base}/feeds/space.json?limit=10`);
     expect(json.items.every((i) => i.tags?.includes('space'))).toBe(true);
@@ -115,13 +135,16 @@ output: { limit: 4 }
       return [page.feed_url, page.next_url];
     };
     expect(await links({ host: 'news.example:8443' })).toEqual([
-      'http://news.example:8443/feeds/all.json?limit=2', expect.stringMatching(/^http:\/\/news\.example:8443\/feeds\/all\.json\?limit=2&before=/),
+      'http://news.example:8443/feeds/all.json?limit=2',
+      expect.stringMatching(/^http:\/\/news\.example:8443\/feeds\/all\.json\?limit=2&before=/),
     ]);
     const forwarded = { host: 'backend:8080', 'x-forwarded-host': 'news.example', 'x-forwarded-proto': 'https' };
     expect((await links(forwarded))[0]).toBe('http://backend:8080/feeds/all.json?limit=2');
     // A Host header that is not a host name is not believed: the address the client reached is used.
     const port = new URL(base).port;
-    expect((await links({ host: 'evil.example/"><script>' }))[0]).toBe(`http://127.0.0.1:${port}/feeds/all.json?limit=2`);
+    expect((await links({ host: 'evil.example/"><script>' }))[0]).toBe(
+      `http://127.0.0.1:${port}/feeds/all.json?limit=2`,
+    );
     stack.ctx = withOutput(ctx, { trustProxy: true });
     try {
       expect((await links(forwarded))[0]).toBe('https://news.example/feeds/all.json?limit=2');
@@ -134,7 +157,9 @@ output: { limit: 4 }
       stack.ctx = ctx;
     }
     const page = await get(`${base}/`, { host: 'status.example:9000' });
-    expect(page.body).toContain('<link rel="alternate" type="application/atom+xml" title="Everything (Tributary) (Atom)" href="http://status.example:9000/feeds/all.atom">');
+    expect(page.body).toContain(
+      '<link rel="alternate" type="application/atom+xml" title="Everything (Tributary) (Atom)" href="http://status.example:9000/feeds/all.atom">',
+    );
     expect(page.body).toContain('href="http://status.example:9000/opml"');
   });
 
@@ -151,12 +176,22 @@ output: { limit: 4 }
     const titles = async (query: string) =>
       ((await (await fetch(`${base}/feeds/${query}`)).json()) as JsonPage).items.map((i) => i.title).sort();
     expect(await titles('all.json?q=reactor')).toEqual(['Nuclear reactor restarts after refuelling outage']);
-    expect(await titles('all.json?q=%22air%20defence%22')).toEqual(['NATO allies agree on new air defence shield for eastern flank']);
+    expect(await titles('all.json?q=%22air%20defence%22')).toEqual([
+      'NATO allies agree on new air defence shield for eastern flank',
+    ]);
     // English stemming: "orbiting" matches "orbit".
-    expect(await titles('all.json?q=orbit%20-student')).toEqual(['Tracking station upgrade completed in the Arctic', 'Weather satellite reaches geostationary orbit']);
+    expect(await titles('all.json?q=orbit%20-student')).toEqual([
+      'Tracking station upgrade completed in the Arctic',
+      'Weather satellite reaches geostationary orbit',
+    ]);
     expect(await titles('space.json?q=signal')).toEqual(['Student cubesat sends first signal']);
-    expect(await titles('all.json?q=orbit&source=launchlog')).toEqual(['Weather satellite reaches geostationary orbit']);
-    expect(await titles('all.json?tag=energy&limit=10')).toEqual(['Nuclear reactor restarts after refuelling outage', 'Offshore wind auction draws record bids']);
+    expect(await titles('all.json?q=orbit&source=launchlog')).toEqual([
+      'Weather satellite reaches geostationary orbit',
+    ]);
+    expect(await titles('all.json?tag=energy&limit=10')).toEqual([
+      'Nuclear reactor restarts after refuelling outage',
+      'Offshore wind auction draws record bids',
+    ]);
     expect(await titles('all.json?q=zzznothing')).toEqual([]);
   });
 
@@ -166,15 +201,25 @@ output: { limit: 4 }
       return [response.status, (await response.text()).trim()];
     };
     for (const limit of ['1e2', '0x10', '%2010', '10%20', '-1', '0', '201', '']) {
-      expect(await refused(`limit=${limit}`), limit).toEqual([400, 'query parameter "limit" must be a whole number from 1 to 200']);
+      expect(await refused(`limit=${limit}`), limit).toEqual([
+        400,
+        'query parameter "limit" must be a whole number from 1 to 200',
+      ]);
     }
     const farFuture = Buffer.from(`${Date.UTC(275000, 0, 1)}:1`).toString('base64url');
     const hugeId = Buffer.from('0:99999999999999999999').toString('base64url');
     for (const before of [farFuture, hugeId, 'not-a-cursor', '%00']) {
-      expect(await refused(`before=${before}`), before).toEqual([400, 'query parameter "before" is not a valid cursor (use the feed\'s next link)']);
+      expect(await refused(`before=${before}`), before).toEqual([
+        400,
+        'query parameter "before" is not a valid cursor (use the feed\'s next link)',
+      ]);
     }
     for (const name of ['q', 'source', 'tag']) {
-      for (const value of ['%00', 'a%00b', '%07', '%0A']) expect(await refused(`${name}=${value}`), `${name}=${value}`).toEqual([400, `query parameter "${name}" contains control characters`]);
+      for (const value of ['%00', 'a%00b', '%07', '%0A'])
+        expect(await refused(`${name}=${value}`), `${name}=${value}`).toEqual([
+          400,
+          `query parameter "${name}" contains control characters`,
+        ]);
     }
     expect(await refused('q=a&q=b')).toEqual([400, 'query parameter "q" must be given once']);
     // An in-range cursor from before every story is a valid, empty page.
@@ -195,7 +240,12 @@ output: { limit: 4 }
     expect((await fetch(url, { headers: { 'if-modified-since': lastModified } })).status).toBe(304);
     expect((await fetch(url, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
 
-    feeds.routes.set('/rss1.rdf', { body: fixture('rss1.rdf').replace('Offshore wind auction draws record bids', 'Offshore wind auction draws record bids from six developers') });
+    feeds.routes.set('/rss1.rdf', {
+      body: fixture('rss1.rdf').replace(
+        'Offshore wind auction draws record bids',
+        'Offshore wind auction draws record bids from six developers',
+      ),
+    });
     await runPass(ctx, { ids: ['grid'] });
     const changed = await fetch(url, { headers: { 'if-none-match': etag } });
     expect(changed.status).toBe(200);
@@ -208,7 +258,11 @@ output: { limit: 4 }
     const unreachable = await openDatabase({ url: 'postgres://postgres@127.0.0.1:1/none' });
     stack.ctx = { ...ctx, database: unreachable };
     try {
-      for (const url of [`${base}/feeds/all.rss`, `${base}/feeds/all.rss?cb=2`, `${base}/feeds/all.rss?utm_source=x&limit=04`]) {
+      for (const url of [
+        `${base}/feeds/all.rss`,
+        `${base}/feeds/all.rss?cb=2`,
+        `${base}/feeds/all.rss?utm_source=x&limit=04`,
+      ]) {
         const stale = await fetch(url);
         expect(stale.status, url).toBe(200);
         expect(await stale.text()).toBe(cached);
@@ -228,7 +282,10 @@ output: { limit: 4 }
 
   it('a query the database refuses is a 500 logged as a failed request, not an outage', async () => {
     const lines: Record<string, unknown>[] = [];
-    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const log = pino(
+      { level: 'info' },
+      { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
     const own = { ...ctx, log };
     const app = buildServer(() => own, { versionTtlMs: 0 });
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -242,7 +299,9 @@ output: { limit: 4 }
       await ctx.database.db.execute(sql`alter table story_topics_away rename to story_topics`);
       await app.close();
     }
-    expect(lines.filter((l) => l.level === 50)).toEqual([expect.objectContaining({ msg: 'request failed', err: expect.stringContaining('story_topics') })]);
+    expect(lines.filter((l) => l.level === 50)).toEqual([
+      expect.objectContaining({ msg: 'request failed', err: expect.stringContaining('story_topics') }),
+    ]);
     expect(lines.some((l) => String(l.msg).includes('unreachable'))).toBe(false);
     expect((await fetch(`${base}/feeds/space.json?limit=9`)).status).toBe(200);
   });

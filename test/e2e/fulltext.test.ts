@@ -21,8 +21,12 @@ const PAGE = (body: string) => `<!doctype html><html><head><title>x</title></hea
 
 // Stand-ins for DNS: "redirector.test" plays a public host (served here on loopback), "sneaky.test" a public-looking
 // name that resolves to loopback, which the guard must refuse.
-const fakeResolve = (hostname: string, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => {
-  if (hostname === 'redirector.test' || hostname === 'sneaky.test') return callback(null, [{ address: '127.0.0.1', family: 4 }]);
+const fakeResolve = (
+  hostname: string,
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => {
+  if (hostname === 'redirector.test' || hostname === 'sneaky.test')
+    return callback(null, [{ address: '127.0.0.1', family: 4 }]);
   const err: NodeJS.ErrnoException = new Error(`getaddrinfo ENOTFOUND ${hostname}`);
   err.code = 'ENOTFOUND';
   callback(err, []);
@@ -44,7 +48,8 @@ describe.each(testDatabases())('full text and SSRF protection on $name', (testDb
     port = new URL(server.url).port;
     const item = (guid: string, link: string) =>
       `<item><title>Report ${guid}</title><guid>${guid}</guid><link>${link}</link><description>Short excerpt ${guid}.</description></item>`;
-    server.routes.set('/untrusted.xml', { body: `<rss version="2.0"><channel><title>Untrusted</title>
+    server.routes.set('/untrusted.xml', {
+      body: `<rss version="2.0"><channel><title>Untrusted</title>
 ${item('loopback', `http://127.0.0.1:${port}/secret-1`)}
 ${item('ipv6-loopback', `http://[::1]:${port}/secret-2`)}
 ${item('private', 'http://10.0.0.1/secret-3')}
@@ -54,22 +59,42 @@ ${item('decimal', `http://2130706433:${port}/secret-8`)}
 ${item('redirect-literal', `http://redirector.test:${port}/go-literal`)}
 ${item('redirect-name', `http://redirector.test:${port}/go-name`)}
 ${item('public', `http://redirector.test:${port}/article`)}
-</channel></rss>` });
-    server.routes.set('/trusted.xml', { body: `<rss version="2.0"><channel><title>Trusted</title>
-${item('intranet', `http://127.0.0.1:${port}/intranet-article`)}</channel></rss>` });
+</channel></rss>`,
+    });
+    server.routes.set('/trusted.xml', {
+      body: `<rss version="2.0"><channel><title>Trusted</title>
+${item('intranet', `http://127.0.0.1:${port}/intranet-article`)}</channel></rss>`,
+    });
     server.routes.set('/go-literal', { status: 302, headers: { location: `http://127.0.0.1:${port}/secret-5` } });
     server.routes.set('/go-name', { status: 302, headers: { location: `http://sneaky.test:${port}/secret-6` } });
-    server.routes.set('/article', { headers: { 'content-type': 'text/html' }, body: PAGE('The public article body is fetched in full.') });
-    server.routes.set('/intranet-article', { headers: { 'content-type': 'text/html' }, body: PAGE('An intranet article the operator allowed.') });
-    for (const path of ['/secret-1', '/secret-2', '/secret-5', '/secret-6', '/secret-7', '/secret-8']) server.routes.set(path, { body: PAGE('SECRET') });
+    server.routes.set('/article', {
+      headers: { 'content-type': 'text/html' },
+      body: PAGE('The public article body is fetched in full.'),
+    });
+    server.routes.set('/intranet-article', {
+      headers: { 'content-type': 'text/html' },
+      body: PAGE('An intranet article the operator allowed.'),
+    });
+    for (const path of ['/secret-1', '/secret-2', '/secret-5', '/secret-6', '/secret-7', '/secret-8'])
+      server.routes.set(path, { body: PAGE('SECRET') });
 
     database = await testDb.open();
-    ctx = await contextFromYaml(`
+    ctx = await contextFromYaml(
+      `
 sources:
   - { id: untrusted, url: "${server.url}/untrusted.xml", fullText: true }
   - { id: trusted, url: "${server.url}/trusted.xml", fullText: true, allowPrivateNetwork: true, selector: "div.content" }
-`, database);
-    ctx.log = pino({ level: 'info' }, { write: (line: string) => { logged.push(JSON.parse(line) as Record<string, unknown>); } });
+`,
+      database,
+    );
+    ctx.log = pino(
+      { level: 'info' },
+      {
+        write: (line: string) => {
+          logged.push(JSON.parse(line) as Record<string, unknown>);
+        },
+      },
+    );
     const before = await fullTextErrors();
     await runPass(ctx, { force: true, lookup });
     errorsCounted = (await fullTextErrors()) - before;
@@ -81,16 +106,29 @@ sources:
   });
 
   it('never requests private, loopback or link-local article links, nor follows redirects there', () => {
-    for (const path of ['/secret-1', '/secret-2', '/secret-5', '/secret-6', '/secret-7', '/secret-8']) expect(server.hits.get(path) ?? 0, path).toBe(0);
+    for (const path of ['/secret-1', '/secret-2', '/secret-5', '/secret-6', '/secret-7', '/secret-8'])
+      expect(server.hits.get(path) ?? 0, path).toBe(0);
     expect(server.hits.get('/go-literal')).toBe(1);
     expect(server.hits.get('/go-name')).toBe(1);
   });
 
   it('stores the refused items with their feed excerpt, and the public one with its full text', async () => {
-    const rows = await database.db.select({ guid: articles.guid, text: articles.text, html: articles.contentHtml })
-      .from(articles).where(eq(articles.sourceId, 'untrusted'));
+    const rows = await database.db
+      .select({ guid: articles.guid, text: articles.text, html: articles.contentHtml })
+      .from(articles)
+      .where(eq(articles.sourceId, 'untrusted'));
     const byGuid = Object.fromEntries(rows.map((r) => [r.guid, r]));
-    expect(Object.keys(byGuid).sort()).toEqual(['decimal', 'ipv6-loopback', 'loopback', 'mapped', 'metadata', 'private', 'public', 'redirect-literal', 'redirect-name']);
+    expect(Object.keys(byGuid).sort()).toEqual([
+      'decimal',
+      'ipv6-loopback',
+      'loopback',
+      'mapped',
+      'metadata',
+      'private',
+      'public',
+      'redirect-literal',
+      'redirect-name',
+    ]);
     expect(byGuid.loopback!.text).toBe('Short excerpt loopback.');
     expect(byGuid.metadata!.text).toBe('Short excerpt metadata.');
     expect(byGuid.public!.text).toMatch(/^The public article body is fetched in full\.\nThe second paragraph/);
@@ -101,12 +139,17 @@ sources:
   it('logs and counts every article page it refused or could not fetch', () => {
     const refused = logged.filter((l) => l.msg === 'full text not fetched: keeping the feed content');
     expect(refused.map((l) => l.source)).toEqual(Array(8).fill('untrusted'));
-    expect(refused.find((l) => l.url === 'http://169.254.169.254/latest/meta-data/')?.err).toMatch(/refused to connect/);
+    expect(refused.find((l) => l.url === 'http://169.254.169.254/latest/meta-data/')?.err).toMatch(
+      /refused to connect/,
+    );
     expect(errorsCounted).toBe(8);
   });
 
   it('fetches private addresses for a source that allows them, using its selector', async () => {
-    const [row] = await database.db.select({ text: articles.text }).from(articles).where(eq(articles.sourceId, 'trusted'));
+    const [row] = await database.db
+      .select({ text: articles.text })
+      .from(articles)
+      .where(eq(articles.sourceId, 'trusted'));
     expect(row!.text).toMatch(/^An intranet article the operator allowed\./);
     expect(server.hits.get('/intranet-article')).toBe(1);
   });

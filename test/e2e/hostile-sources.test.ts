@@ -47,7 +47,10 @@ describe.each(testDatabases())('hostile sources on $name', (testDb) => {
   beforeAll(async () => {
     feeds = await startFixtureServer({
       ...hostileSourceRoutes(),
-      '/refused.xml': { headers: { 'content-type': 'application/rss+xml' }, body: rss('Refused', rssItem('pill-1', 'Poison pill')) },
+      '/refused.xml': {
+        headers: { 'content-type': 'application/rss+xml' },
+        body: rss('Refused', rssItem('pill-1', 'Poison pill')),
+      },
       '/held.xml': (_req, res) => {
         held.push(res);
       },
@@ -56,7 +59,8 @@ describe.each(testDatabases())('hostile sources on $name', (testDb) => {
     // The database itself refuses one item: its failure must still be recorded in the source's health.
     await database.db.execute(sql`alter table articles add constraint refuse_poison check (title <> 'Poison pill')`);
     const url = (path: string) => `"${feeds.url}${path}"`;
-    ctx = await contextFromYaml(`defaults: { concurrency: 16, perHostConcurrency: 16 }
+    ctx = await contextFromYaml(
+      `defaults: { concurrency: 16, perHostConcurrency: 16 }
 sources:
   - { id: good, url: ${url('/good.xml')} }
   - { id: comment-only, url: ${url('/comment-only.xml')} }
@@ -66,21 +70,31 @@ sources:
   - { id: million, url: ${url('/million.xml')}, maxBytes: 64MiB, maxItems: 1000 }
   - { id: refused, url: ${url('/refused.xml')} }
   - { id: held, url: ${url('/held.xml')}, timeout: 60s }
-`, database);
+`,
+      database,
+    );
     scheduler = startScheduler(() => ctx, 1);
-    await until('the good source recorded and the held one in flight', async () => {
-      const [good] = await database.db.select().from(sources).where(eq(sources.id, 'good'));
-      return good?.lastSuccessAt && held.length === 1 ? true : undefined;
-    }, 60_000);
+    await until(
+      'the good source recorded and the held one in flight',
+      async () => {
+        const [good] = await database.db.select().from(sources).where(eq(sources.id, 'good'));
+        return good?.lastSuccessAt && held.length === 1 ? true : undefined;
+      },
+      60_000,
+    );
     // Its interval has passed (intervals are minutes; the test moves its due time instead of waiting).
     await database.db.update(sources).set({ nextFetchAt: new Date() }).where(eq(sources.id, 'good'));
     await until('the good source polled again', () => (hits('/good.xml') >= 2 ? true : undefined), 60_000);
     goodPollsWhileHeld = hits('/good.xml');
     heldInFlightAtSecondPoll = held.length === 1 && !held[0]!.writableEnded;
-    await until('every hostile source recorded', async () => {
-      const list = await listSources(database.db);
-      return HOSTILE.every((id) => list.find((s) => s.id === id)?.lastAttemptAt) ? true : undefined;
-    }, 120_000);
+    await until(
+      'every hostile source recorded',
+      async () => {
+        const list = await listSources(database.db);
+        return HOSTILE.every((id) => list.find((s) => s.id === id)?.lastAttemptAt) ? true : undefined;
+      },
+      120_000,
+    );
     // Shutdown while the held source is still in flight: abandoned at the deadline, not awaited.
     stopped = await scheduler.stop(500);
     rows = new Map((await listSources(database.db)).map((s) => [s.id, s]));
@@ -106,18 +120,26 @@ sources:
   });
 
   it('refuses a comment-only document and records why', () => {
-    expect(rows.get('comment-only')).toMatchObject({ lastError: 'not a well-formed feed: no root element', consecutiveFailures: 1, leaseOwner: null });
+    expect(rows.get('comment-only')).toMatchObject({
+      lastError: 'not a well-formed feed: no root element',
+      consecutiveFailures: 1,
+      leaseOwner: null,
+    });
   });
 
   it('stores the item with 40,000 nested divs as text, and says so', async () => {
     const [item] = await stored('nested');
     expect(item).toMatchObject({ title: 'Forty thousand divs', text: 'Lead paragraph.\ndeep text' });
     expect(item!.contentHtml).toBe('<p>Lead paragraph.</p><p>deep text</p>');
-    expect(rows.get('nested')!.notice).toMatch(new RegExp(`nested deeper than ${LIMITS.htmlDepth} levels kept as plain text`));
+    expect(rows.get('nested')!.notice).toMatch(
+      new RegExp(`nested deeper than ${LIMITS.htmlDepth} levels kept as plain text`),
+    );
   });
 
   it('stores "]]>" titles as the text they are', async () => {
-    expect((await stored('cdata')).map((a) => [a.title, a.text])).toEqual(CDATA_TITLES.map((t) => [t.stored, t.stored]));
+    expect((await stored('cdata')).map((a) => [a.title, a.text])).toEqual(
+      CDATA_TITLES.map((t) => [t.stored, t.stored]),
+    );
     expect(rows.get('cdata')!.lastError).toBeNull();
   });
 
@@ -125,7 +147,14 @@ sources:
     expect(rows.get('nul')).toMatchObject({ lastError: null, feedTitle: 'Nul feed', articleCount: 1 });
     expect(sourceStatus(rows.get('nul')!)).toBe('ok');
     const [item] = await stored('nul');
-    expect(item).toMatchObject({ guid: 'nul-1', url: 'https://nul.example/1', title: 'Null and bell', author: 'Ann', categories: ['tag'], contentHtml: '<p>Text</p>' });
+    expect(item).toMatchObject({
+      guid: 'nul-1',
+      url: 'https://nul.example/1',
+      title: 'Null and bell',
+      author: 'Ann',
+      categories: ['tag'],
+      contentHtml: '<p>Text</p>',
+    });
   });
 
   it('keeps the newest items of a million-item feed, and says how many it left out', async () => {
@@ -140,7 +169,7 @@ sources:
     try {
       await app.listen({ port: 0, host: '127.0.0.1' });
       const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-      const api = await (await fetch(`${base}/api/sources`)).json() as { id: string; notice: string | null }[];
+      const api = (await (await fetch(`${base}/api/sources`)).json()) as { id: string; notice: string | null }[];
       expect(api.find((s) => s.id === 'million')?.notice).toBe('kept the newest 1,000 of 1,000,000 items.');
       expect(api.find((s) => s.id === 'good')?.notice).toBeNull();
       expect(await (await fetch(`${base}/`)).text()).toContain('kept the newest 1,000 of 1,000,000 items.');
@@ -149,7 +178,7 @@ sources:
     }
   });
 
-  it('records a batch the database refused, after its rollback, with the driver\'s message rather than the SQL', () => {
+  it("records a batch the database refused, after its rollback, with the driver's message rather than the SQL", () => {
     const row = rows.get('refused')!;
     expect(row).toMatchObject({ articleCount: 0, consecutiveFailures: 1, leaseOwner: null });
     expect(row.lastError).toMatch(/^database: .*refuse_poison/);
@@ -179,14 +208,28 @@ describe.each(testDatabases())('refresh deadline on $name', (testDb) => {
   });
 
   it('abandons a refresh still running at 80 % of its lease, records it as failed and frees the source', async () => {
-    const ctx = await contextFromYaml(`sources:\n  - { id: slow, url: "${feeds.url}/held.xml", timeout: 10m }\n`, database);
+    const ctx = await contextFromYaml(
+      `sources:\n  - { id: slow, url: "${feeds.url}/held.xml", timeout: 10m }\n`,
+      database,
+    );
     ctx.leaseMs = 2500;
     const [result] = await runPass(ctx, { force: true });
-    expect(result!.outcome).toMatchObject({ ok: false, error: 'refresh took longer than 2 s: abandoned while fetching and parsing' });
+    expect(result!.outcome).toMatchObject({
+      ok: false,
+      error: 'refresh took longer than 2 s: abandoned while fetching and parsing',
+    });
     const [row] = await listSources(database.db);
-    expect(row).toMatchObject({ lastError: 'refresh took longer than 2 s: abandoned while fetching and parsing', consecutiveFailures: 1, leaseOwner: null });
+    expect(row).toMatchObject({
+      lastError: 'refresh took longer than 2 s: abandoned while fetching and parsing',
+      consecutiveFailures: 1,
+      leaseOwner: null,
+    });
     // The request itself was given up, not left holding a connection.
-    await until('the held request closed', () => (held[0]?.destroyed || held[0]?.socket?.destroyed ? true : undefined), 10_000);
+    await until(
+      'the held request closed',
+      () => (held[0]?.destroyed || held[0]?.socket?.destroyed ? true : undefined),
+      10_000,
+    );
   });
 });
 
@@ -194,7 +237,12 @@ describe.each(testDatabases())('refresh deadline on $name', (testDb) => {
 describe.skipIf(missingPostgres('the hung-store test'))('a store that hangs', () => {
   it('is abandoned at the refresh deadline and recorded, and SIGTERM still stops the worker', async () => {
     const fresh = await freshPostgresUrl(postgresAdminUrl!);
-    const feeds = await startFixtureServer({ '/feed.xml': { headers: { 'content-type': 'application/rss+xml' }, body: rss('Stuck', rssItem('stuck-1', 'Stored never')) } });
+    const feeds = await startFixtureServer({
+      '/feed.xml': {
+        headers: { 'content-type': 'application/rss+xml' },
+        body: rss('Stuck', rssItem('stuck-1', 'Stored never')),
+      },
+    });
     const dir = mkdtempSync(join(tmpdir(), 'tributary-hung-'));
     const holder = await openDatabase({ url: fresh.url });
     let release = () => {};
@@ -214,7 +262,11 @@ describe.skipIf(missingPostgres('the hung-store test'))('a store that hangs', ()
       await locked;
       writeFileSync(join(dir, 'sources.yaml'), `sources:\n  - { id: stuck, url: "${feeds.url}/feed.xml" }\n`);
       const worker = startTributary(['worker'], {
-        DATABASE_URL: fresh.url, CONFIG: join(dir, 'sources.yaml'), TICK_SECONDS: '1', LEASE_SECONDS: '4', SHUTDOWN_SECONDS: '2',
+        DATABASE_URL: fresh.url,
+        CONFIG: join(dir, 'sources.yaml'),
+        TICK_SECONDS: '1',
+        LEASE_SECONDS: '4',
+        SHUTDOWN_SECONDS: '2',
       });
       try {
         const failed = await worker.waitForLog((l) => l.msg === 'fetch failed' && l.source === 'stuck', 60_000);
@@ -226,7 +278,10 @@ describe.skipIf(missingPostgres('the hung-store test'))('a store that hangs', ()
         await worker.stop();
       }
       const [row] = await holder.db.select().from(sources).where(eq(sources.id, 'stuck'));
-      expect(row).toMatchObject({ lastError: 'refresh took longer than 3.2 s: abandoned while storing', consecutiveFailures: 1 });
+      expect(row).toMatchObject({
+        lastError: 'refresh took longer than 3.2 s: abandoned while storing',
+        consecutiveFailures: 1,
+      });
     } finally {
       release();
       await holding;

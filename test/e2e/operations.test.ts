@@ -27,11 +27,32 @@ describe.each(childDatabases())('running service on $name', (kind) => {
     database = await kind.create();
     held = [];
     feeds = await startFixtureServer({
-      '/quick.xml': { headers: { 'content-type': 'application/rss+xml' }, body: feed('quick', 'Quick feed reports a tanker order') },
-      ...Object.fromEntries([0, 1, 2].map((i) => [`/slow/${i}.xml`, (_req: unknown, res: ServerResponse) => {
-        setTimeout(() => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(feed(`slow${i}`, `Slow feed ${i} covers a radar upgrade ${i * 13}`)), 1000);
-      }])),
-      ...Object.fromEntries([0, 1, 2].map((i) => [`/hang/${i}.xml`, (_req: unknown, res: ServerResponse) => { held.push(res); }])),
+      '/quick.xml': {
+        headers: { 'content-type': 'application/rss+xml' },
+        body: feed('quick', 'Quick feed reports a tanker order'),
+      },
+      ...Object.fromEntries(
+        [0, 1, 2].map((i) => [
+          `/slow/${i}.xml`,
+          (_req: unknown, res: ServerResponse) => {
+            setTimeout(
+              () =>
+                res
+                  .writeHead(200, { 'content-type': 'application/rss+xml' })
+                  .end(feed(`slow${i}`, `Slow feed ${i} covers a radar upgrade ${i * 13}`)),
+              1000,
+            );
+          },
+        ]),
+      ),
+      ...Object.fromEntries(
+        [0, 1, 2].map((i) => [
+          `/hang/${i}.xml`,
+          (_req: unknown, res: ServerResponse) => {
+            held.push(res);
+          },
+        ]),
+      ),
     });
   });
 
@@ -46,22 +67,32 @@ describe.each(childDatabases())('running service on $name', (kind) => {
 
   const start = (command: string, yaml: string, env: Record<string, string> = {}) => {
     writeFileSync(join(dir, 'sources.yaml'), yaml);
-    const child = startTributary([command], { ...database.env, CONFIG: join(dir, 'sources.yaml'), TICK_SECONDS: '1', ...env });
+    const child = startTributary([command], {
+      ...database.env,
+      CONFIG: join(dir, 'sources.yaml'),
+      TICK_SECONDS: '1',
+      ...env,
+    });
     running.push(child);
     return child;
   };
-  const sourceList = (names: string[]) => `defaults: { perHostConcurrency: 16 }\nsources:\n${names.map((n) => {
-    const [kind, i] = n.split(':');
-    const path = kind === 'quick' ? '/quick.xml' : `/${kind}/${i}.xml`;
-    return `  - { id: ${kind}${i ?? ''}, url: "${feeds.url}${path}" }`;
-  }).join('\n')}\n`;
+  const sourceList = (names: string[]) =>
+    `defaults: { perHostConcurrency: 16 }\nsources:\n${names
+      .map((n) => {
+        const [kind, i] = n.split(':');
+        const path = kind === 'quick' ? '/quick.xml' : `/${kind}/${i}.xml`;
+        return `  - { id: ${kind}${i ?? ''}, url: "${feeds.url}${path}" }`;
+      })
+      .join('\n')}\n`;
 
   it('SIGTERM mid-pass: finishes what it can within the deadline, exits 0, and the next start resumes without duplicates', async () => {
     const names = ['quick', 'slow:0', 'slow:1', 'slow:2', 'hang:0', 'hang:1', 'hang:2'];
     const worker = start('worker', sourceList(names), { SHUTDOWN_SECONDS: '3' });
     await worker.waitForLog(isFetch('quick'));
     // Signal while the slow feeds (1 s) and the hanging ones are all in flight.
-    await until('slow and hanging feeds in flight', () => (held.length === 3 && [0, 1, 2].every((i) => feeds.hits.get(`/slow/${i}.xml`)) ? true : undefined));
+    await until('slow and hanging feeds in flight', () =>
+      held.length === 3 && [0, 1, 2].every((i) => feeds.hits.get(`/slow/${i}.xml`)) ? true : undefined,
+    );
     const signalled = Date.now();
     worker.child.kill('SIGTERM');
     const exit = await worker.exited;
@@ -70,8 +101,11 @@ describe.each(childDatabases())('running service on $name', (kind) => {
     expect(Date.now() - signalled).toBeGreaterThanOrEqual(2900);
     const messages = worker.logs.map((l) => l.msg);
     expect(messages).toContain('shutdown deadline reached: fetches in flight were abandoned and will be retried');
-    expect(messages.indexOf('stopped')).toBeGreaterThan(messages.indexOf('shutdown deadline reached: fetches in flight were abandoned and will be retried'));
-    for (const i of [0, 1, 2]) expect(worker.logs.some(isFetch(`slow${i}`)), `slow${i} finished before the deadline`).toBe(true);
+    expect(messages.indexOf('stopped')).toBeGreaterThan(
+      messages.indexOf('shutdown deadline reached: fetches in flight were abandoned and will be retried'),
+    );
+    for (const i of [0, 1, 2])
+      expect(worker.logs.some(isFetch(`slow${i}`)), `slow${i} finished before the deadline`).toBe(true);
 
     const db = await database.open();
     try {
@@ -79,13 +113,21 @@ describe.each(childDatabases())('running service on $name', (kind) => {
       expect(rows.filter((r) => r.leaseOwner !== null)).toEqual([]);
       const stored = (await db.db.select({ sourceId: articles.sourceId }).from(articles)).map((r) => r.sourceId).sort();
       expect(stored).toEqual(['quick', 'slow0', 'slow1', 'slow2']);
-      expect(rows.filter((r) => r.id.startsWith('hang')).every((r) => r.lastAttemptAt === null && r.consecutiveFailures === 0)).toBe(true);
+      expect(
+        rows
+          .filter((r) => r.id.startsWith('hang'))
+          .every((r) => r.lastAttemptAt === null && r.consecutiveFailures === 0),
+      ).toBe(true);
     } finally {
       await db.close();
     }
 
     // The hanging feeds come back; the next start fetches exactly what was left.
-    for (const i of [0, 1, 2]) feeds.routes.set(`/hang/${i}.xml`, { headers: { 'content-type': 'application/rss+xml' }, body: feed(`hang${i}`, `Hanging feed ${i} finally answers about drones ${i * 7}`) });
+    for (const i of [0, 1, 2])
+      feeds.routes.set(`/hang/${i}.xml`, {
+        headers: { 'content-type': 'application/rss+xml' },
+        body: feed(`hang${i}`, `Hanging feed ${i} finally answers about drones ${i * 7}`),
+      });
     const hitsBefore = new Map(feeds.hits);
     const again = start('worker', sourceList(names));
     for (const i of [0, 1, 2]) await again.waitForLog(isFetch(`hang${i}`));
@@ -122,7 +164,9 @@ describe.each(childDatabases())('running service on $name', (kind) => {
     const api = async () => ((await (await fetch(`${base}/api/sources`)).json()) as { id: string }[]).map((s) => s.id);
 
     writeFileSync(join(dir, 'sources.yaml'), `${sourceList(['quick'])}  - id: Bad Id\n    url: nowhere\n`);
-    const refused = await service.waitForLog((l) => l.msg === 'config reload refused: keeping the last good configuration');
+    const refused = await service.waitForLog(
+      (l) => l.msg === 'config reload refused: keeping the last good configuration',
+    );
     expect((refused.problems as string[]).join('\n')).toMatch(/sources\.yaml:\d+:\d+: sources\.1\.id: must match/);
     await service.waitForLog((l) => typeof l.msg === 'string' && /sources\.yaml:\d+:\d+: sources\.1\.url/.test(l.msg));
     expect(await api()).toEqual(['quick']);
@@ -138,7 +182,10 @@ describe.each(childDatabases())('running service on $name', (kind) => {
     writeFileSync(join(dir, 'sources.yaml'), sourceList(['slow:0']));
     await service.waitForLog((l) => l.msg === 'config reloaded' && l.sources === 1);
     const statuses = (await (await fetch(`${base}/api/sources`)).json()) as { id: string; status: string }[];
-    expect(statuses.map((s) => [s.id, s.status])).toEqual([['quick', 'removed'], ['slow0', 'ok']]);
+    expect(statuses.map((s) => [s.id, s.status])).toEqual([
+      ['quick', 'removed'],
+      ['slow0', 'ok'],
+    ]);
     const json = (await (await fetch(`${base}/feeds/all.json`)).json()) as { items: { title: string }[] };
     expect(json.items.map((i) => i.title)).toContain('Slow feed 0 covers a radar upgrade 0');
   }, 60_000);

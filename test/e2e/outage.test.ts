@@ -32,11 +32,18 @@ describe.skipIf(missingPostgres('the database outage test'))('database outage', 
   it('serves from cache while the database is away, recovers on its own and stores what it fetches afterwards', async () => {
     let releaseSlow: (() => void) | undefined;
     feeds = await startFixtureServer({
-      '/steady.xml': { headers: { 'content-type': 'application/rss+xml' }, body: `<rss version="2.0"><channel><title>Steady</title>${rssItem('steady-1', 'Steady feed reports a frigate launch')}</channel></rss>` },
+      '/steady.xml': {
+        headers: { 'content-type': 'application/rss+xml' },
+        body: `<rss version="2.0"><channel><title>Steady</title>${rssItem('steady-1', 'Steady feed reports a frigate launch')}</channel></rss>`,
+      },
       // Answers only when the test says so: its items arrive while the database is away.
       '/late.xml': (_req: unknown, res: ServerResponse) => {
-        releaseSlow = () => res.writeHead(200, { 'content-type': 'application/rss+xml' })
-          .end(`<rss version="2.0"><channel><title>Late</title>${rssItem('late-1', 'Late feed brings the satellite handover story')}</channel></rss>`);
+        releaseSlow = () =>
+          res
+            .writeHead(200, { 'content-type': 'application/rss+xml' })
+            .end(
+              `<rss version="2.0"><channel><title>Late</title>${rssItem('late-1', 'Late feed brings the satellite handover story')}</channel></rss>`,
+            );
       },
     });
     database = await freshPostgresUrl(adminUrl!);
@@ -45,9 +52,15 @@ describe.skipIf(missingPostgres('the database outage test'))('database outage', 
     const viaProxy = new URL(database.url);
     viaProxy.host = `127.0.0.1:${proxy.port}`;
     dir = mkdtempSync(join(tmpdir(), 'tributary-outage-'));
-    writeFileSync(join(dir, 'sources.yaml'), `sources:\n  - { id: steady, url: "${feeds.url}/steady.xml" }\n  - { id: late, url: "${feeds.url}/late.xml" }\n`);
+    writeFileSync(
+      join(dir, 'sources.yaml'),
+      `sources:\n  - { id: steady, url: "${feeds.url}/steady.xml" }\n  - { id: late, url: "${feeds.url}/late.xml" }\n`,
+    );
     service = startTributary(['serve'], {
-      DATABASE_URL: viaProxy.href, CONFIG: join(dir, 'sources.yaml'), TICK_SECONDS: '1', LEASE_SECONDS: '3',
+      DATABASE_URL: viaProxy.href,
+      CONFIG: join(dir, 'sources.yaml'),
+      TICK_SECONDS: '1',
+      LEASE_SECONDS: '3',
     });
     const base = await service.baseUrl();
     await service.waitForLog((l) => l.msg === 'fetched' && l.source === 'steady');
@@ -69,18 +82,30 @@ describe.skipIf(missingPostgres('the database outage test'))('database outage', 
     // Ticks keep coming and failing while the database is away, and the process rides them out.
     const failedPasses = () => service.logs.filter((l) => l.msg === 'scheduler pass failed').length;
     const failedBefore = failedPasses();
-    await until('two scheduler passes failed during the outage', () => (failedPasses() >= failedBefore + 2 ? true : undefined));
+    await until('two scheduler passes failed during the outage', () =>
+      failedPasses() >= failedBefore + 2 ? true : undefined,
+    );
     expect(service.child.exitCode).toBeNull();
 
     proxy.restore();
     await until('ready again', async () => ((await fetch(`${base}/readyz`)).status === 200 ? true : undefined));
     // After its lease runs out the late source is fetched again, now with a database to store into.
-    feeds.routes.set('/late.xml', { headers: { 'content-type': 'application/rss+xml' }, body: `<rss version="2.0"><channel><title>Late</title>${rssItem('late-1', 'Late feed brings the satellite handover story')}</channel></rss>` });
+    feeds.routes.set('/late.xml', {
+      headers: { 'content-type': 'application/rss+xml' },
+      body: `<rss version="2.0"><channel><title>Late</title>${rssItem('late-1', 'Late feed brings the satellite handover story')}</channel></rss>`,
+    });
     const json = await until('late story stored', async () => {
       const body = (await (await fetch(`${base}/feeds/all.json`)).json()) as { items: { title: string }[] };
       return body.items.some((i) => i.title.startsWith('Late feed')) ? body : undefined;
     });
-    expect(json.items.map((i) => i.title).sort()).toEqual(['Late feed brings the satellite handover story', 'Steady feed reports a frigate launch']);
-    expect(service.logs.some((l) => l.msg === 'scheduler pass failed' || (l.msg === 'fetch failed' && String(l.err).startsWith('database')))).toBe(true);
+    expect(json.items.map((i) => i.title).sort()).toEqual([
+      'Late feed brings the satellite handover story',
+      'Steady feed reports a frigate launch',
+    ]);
+    expect(
+      service.logs.some(
+        (l) => l.msg === 'scheduler pass failed' || (l.msg === 'fetch failed' && String(l.err).startsWith('database')),
+      ),
+    ).toBe(true);
   }, 90_000);
 });

@@ -20,8 +20,11 @@ describe.each(testDatabases())('per-host limit on $name', (testDb) => {
     maxInFlight = Math.max(maxInFlight, ++inFlight);
     setTimeout(() => {
       inFlight--;
-      res.writeHead(200, { 'content-type': 'application/rss+xml' })
-        .end(`<rss version="2.0"><channel><title>H${i}</title>${rssItem(`h${i}`, `Host item ${i} about convoy logistics ${i * 17}`)}</channel></rss>`);
+      res
+        .writeHead(200, { 'content-type': 'application/rss+xml' })
+        .end(
+          `<rss version="2.0"><channel><title>H${i}</title>${rssItem(`h${i}`, `Host item ${i} about convoy logistics ${i * 17}`)}</channel></rss>`,
+        );
     }, 300);
   };
 
@@ -39,8 +42,10 @@ describe.each(testDatabases())('per-host limit on $name', (testDb) => {
   });
 
   it('two workers together never have more than perHostConcurrency requests in flight to one host', async () => {
-    const yaml = `defaults: { concurrency: 16, perHostConcurrency: 2 }\nsources:\n  - { id: busy, url: "${feeds.url}/busy.xml" }\n${
-      Array.from({ length: 10 }, (_, i) => `  - { id: h${i}, url: "${feeds.url}/h/${i}.xml" }`).join('\n')}\n`;
+    const yaml = `defaults: { concurrency: 16, perHostConcurrency: 2 }\nsources:\n  - { id: busy, url: "${feeds.url}/busy.xml" }\n${Array.from(
+      { length: 10 },
+      (_, i) => `  - { id: h${i}, url: "${feeds.url}/h/${i}.xml" }`,
+    ).join('\n')}\n`;
     const one: AppContext = await contextFromYaml(yaml, database);
     const two = createContext({ ...one, workerId: 'second-worker' });
     await database.db.update(sources).set({ nextFetchAt: new Date(Date.now() - 1000) });

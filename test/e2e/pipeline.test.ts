@@ -12,7 +12,8 @@ import type { FixtureServer } from '../helpers/fixture-server.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 // Migrations this build ships: counted, so that a branch adding one need not edit this test.
-const SHIPPED = (JSON.parse(readFileSync('drizzle/meta/_journal.json', 'utf8')) as { entries: unknown[] }).entries.length;
+const SHIPPED = (JSON.parse(readFileSync('drizzle/meta/_journal.json', 'utf8')) as { entries: unknown[] }).entries
+  .length;
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url), 'utf8');
 
@@ -29,7 +30,6 @@ const ALL_TITLES = [
   'Student cubesat sends first signal',
 ];
 
-
 describe.each(testDatabases())('pipeline end to end on $name', (testDb) => {
   let stack: Stack;
   let feeds: FixtureServer;
@@ -38,14 +38,20 @@ describe.each(testDatabases())('pipeline end to end on $name', (testDb) => {
   let base: string;
 
   beforeAll(async () => {
-    stack = await startStack(testDb, {
-      '/rss2.xml': { headers: { 'content-type': 'application/rss+xml; charset=utf-8', etag: '"v1"' }, body: fixture('rss2.xml') },
-      '/atom.xml': { headers: { 'content-type': 'application/atom+xml' }, body: fixture('atom.xml') },
-      '/rss1.rdf': { headers: { 'content-type': 'application/rdf+xml' }, body: fixture('rss1.rdf') },
-      '/feed.json': { headers: { 'content-type': 'application/feed+json' }, body: fixture('feed.json') },
-      '/broken': { status: 500, body: 'oops' },
-      '/garbage': { headers: { 'content-type': 'application/xml' }, body: '\u0000\u0001 this is not <xml' },
-    }, (url) => `
+    stack = await startStack(
+      testDb,
+      {
+        '/rss2.xml': {
+          headers: { 'content-type': 'application/rss+xml; charset=utf-8', etag: '"v1"' },
+          body: fixture('rss2.xml'),
+        },
+        '/atom.xml': { headers: { 'content-type': 'application/atom+xml' }, body: fixture('atom.xml') },
+        '/rss1.rdf': { headers: { 'content-type': 'application/rdf+xml' }, body: fixture('rss1.rdf') },
+        '/feed.json': { headers: { 'content-type': 'application/feed+json' }, body: fixture('feed.json') },
+        '/broken': { status: 500, body: 'oops' },
+        '/garbage': { headers: { 'content-type': 'application/xml' }, body: '\u0000\u0001 this is not <xml' },
+      },
+      (url) => `
 sources:
   - { id: wire, url: "${url}/rss2.xml", tags: [defense] }
   - { id: launchlog, url: "${url}/atom.xml", tags: [space] }
@@ -62,7 +68,8 @@ topics:
     include: ["orbit*", "probe"]
     tags: [space]
 output: { baseUrl: "http://feeds.test", limit: 50 }
-`);
+`,
+    );
     ({ feeds, database, ctx, base } = stack);
   });
 
@@ -79,7 +86,13 @@ output: { baseUrl: "http://feeds.test", limit: 50 }
     const sources = Object.fromEntries((await listSources(database.db)).map((s) => [s.id, s]));
     expect(sources.broken).toMatchObject({ consecutiveFailures: 1, lastStatus: 500, lastError: 'HTTP 500' });
     expect(sources.garbage!.lastError).toMatch(/neither XML nor JSON|not a well-formed feed/);
-    expect(sources.wire).toMatchObject({ consecutiveFailures: 0, lastStatus: 200, articleCount: 3, etag: '"v1"', feedTitle: 'Orbital Defense Wire' });
+    expect(sources.wire).toMatchObject({
+      consecutiveFailures: 0,
+      lastStatus: 200,
+      articleCount: 3,
+      etag: '"v1"',
+      feedTitle: 'Orbital Defense Wire',
+    });
     expect(sources.broken!.nextFetchAt.getTime()).toBeGreaterThan(Date.now());
   });
 
@@ -105,7 +118,10 @@ output: { baseUrl: "http://feeds.test", limit: 50 }
     }
     const response = await fetch(`${base}/feeds/all.json`);
     expect(response.headers.get('content-type')).toBe('application/feed+json; charset=utf-8');
-    const json = (await response.json()) as { version: string; items: { id: string; title: string; date_published: string }[] };
+    const json = (await response.json()) as {
+      version: string;
+      items: { id: string; title: string; date_published: string }[];
+    };
     expect(json.version).toBe('https://jsonfeed.org/version/1.1');
     expect(json.items.map((i) => i.title).sort()).toEqual([...ALL_TITLES].sort());
     expect(new Set(json.items.map((i) => i.id)).size).toBe(ALL_TITLES.length);
@@ -115,7 +131,10 @@ output: { baseUrl: "http://feeds.test", limit: 50 }
   });
 
   it('serves only sanitized HTML with absolute links', async () => {
-    const body = (await fetchText(`${base}/feeds/all.rss`)) + (await fetchText(`${base}/feeds/all.atom`)) + (await fetchText(`${base}/feeds/all.json`));
+    const body =
+      (await fetchText(`${base}/feeds/all.rss`)) +
+      (await fetchText(`${base}/feeds/all.atom`)) +
+      (await fetchText(`${base}/feeds/all.json`));
     expect(body).not.toMatch(/<script|onclick|<iframe|pixel\.wp\.com/i);
     expect(body).toContain('https://wire.example.com/background/air-defence');
     expect(body).toContain('https://launchlog.example.org/img/static-fire.jpg');
@@ -136,10 +155,15 @@ output: { baseUrl: "http://feeds.test", limit: 50 }
   });
 
   it('honours limit, rejects bad parameters and unknown feeds', async () => {
-    const json = (await (await fetch(`${base}/feeds/all.json?limit=3`)).json()) as { items: unknown[]; next_url?: string };
+    const json = (await (await fetch(`${base}/feeds/all.json?limit=3`)).json()) as {
+      items: unknown[];
+      next_url?: string;
+    };
     expect(json.items).toHaveLength(3);
     expect(json.next_url).toContain('before=');
-    const next = (await (await fetch(json.next_url!.replace('http://feeds.test', base))).json()) as { items: unknown[] };
+    const next = (await (await fetch(json.next_url!.replace('http://feeds.test', base))).json()) as {
+      items: unknown[];
+    };
     expect(next.items).toHaveLength(3);
     const bad = await fetch(`${base}/feeds/all.rss?limit=0`);
     expect(bad.status).toBe(400);
@@ -151,7 +175,10 @@ output: { baseUrl: "http://feeds.test", limit: 50 }
   it('updates an item edited at the source in place', async () => {
     feeds.routes.set('/rss2.xml', {
       headers: { 'content-type': 'application/rss+xml' },
-      body: fixture('rss2.xml').replace('Tracking station upgrade completed in the Arctic', 'Arctic tracking station upgrade completed ahead of schedule'),
+      body: fixture('rss2.xml').replace(
+        'Tracking station upgrade completed in the Arctic',
+        'Arctic tracking station upgrade completed ahead of schedule',
+      ),
     });
     const [result] = await runPass(ctx, { ids: ['wire'] });
     expect(result!.outcome).toMatchObject({ ok: true, stored: { added: 0, updated: 1 } });
@@ -169,7 +196,10 @@ output: { baseUrl: "http://feeds.test", limit: 50 }
     const after = parsePrometheus(await fetchText(`${base}/metrics`));
     const delta = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
     expect(delta('tributary_fetches_total{source="broken",outcome="error"}')).toBe(1);
-    expect(delta('tributary_fetches_total{source="wire",outcome="ok"}') + delta('tributary_fetches_total{source="wire",outcome="not_modified"}')).toBe(1);
+    expect(
+      delta('tributary_fetches_total{source="wire",outcome="ok"}') +
+        delta('tributary_fetches_total{source="wire",outcome="not_modified"}'),
+    ).toBe(1);
     expect(delta('tributary_fetch_duration_seconds_count{outcome="error"}')).toBe(1);
     expect(after.get('tributary_sources_failing')).toBe(2);
     // Nothing is due right after a pass: no backlog.
@@ -193,14 +223,18 @@ output: { baseUrl: "http://feeds.test", limit: 50 }
   });
 
   it('is not ready while a migration this build ships is missing from the database', async () => {
-    const [last] = await queryRows<{ id: number; hash: string; created_at: string }>(database.db,
-      sql`delete from drizzle.__drizzle_migrations where id = (select max(id) from drizzle.__drizzle_migrations) returning id, hash, created_at`);
+    const [last] = await queryRows<{ id: number; hash: string; created_at: string }>(
+      database.db,
+      sql`delete from drizzle.__drizzle_migrations where id = (select max(id) from drizzle.__drizzle_migrations) returning id, hash, created_at`,
+    );
     try {
       const response = await fetch(`${base}/readyz`);
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({ status: 'migrations pending', applied: SHIPPED - 1, expected: SHIPPED });
     } finally {
-      await database.db.execute(sql`insert into drizzle.__drizzle_migrations (id, hash, created_at) values (${last!.id}, ${last!.hash}, ${last!.created_at})`);
+      await database.db.execute(
+        sql`insert into drizzle.__drizzle_migrations (id, hash, created_at) values (${last!.id}, ${last!.hash}, ${last!.created_at})`,
+      );
     }
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
@@ -211,7 +245,10 @@ function parsePrometheus(text: string): Map<string, number> {
   const samples = new Map<string, number>();
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})?) (-?[0-9.e+-]+|NaN|[+-]Inf)$/i.exec(line);
+    const match =
+      /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})?) (-?[0-9.e+-]+|NaN|[+-]Inf)$/i.exec(
+        line,
+      );
     if (!match) throw new Error(`not Prometheus text: ${line}`);
     samples.set(match[1]!, Number(match[2]));
   }

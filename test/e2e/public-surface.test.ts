@@ -28,18 +28,29 @@ describe.each(testDatabases())('the public HTTP surface on $name', (testDb) => {
 
   beforeAll(async () => {
     refusedPort = await closedPort();
-    stack = await startStack(testDb, {
-      '/ok.xml': { body: '<rss version="2.0"><channel><title>Fine</title><item><title>Harbour reopens</title><guid>1</guid></item></channel></rss>' },
-      '/gone.xml': { status: 404 },
-      '/big.xml': { body: `<rss version="2.0"><channel><title>Big</title>${Array.from({ length: 150 }, (_, i) =>
-        `<item><title>Long report ${i}</title><guid>big-${i}</guid><description>&lt;p&gt;${`Paragraph ${i} € ü. `.repeat(150)}&lt;/p&gt;</description></item>`).join('')}</channel></rss>` },
-    }, (url) => `
+    stack = await startStack(
+      testDb,
+      {
+        '/ok.xml': {
+          body: '<rss version="2.0"><channel><title>Fine</title><item><title>Harbour reopens</title><guid>1</guid></item></channel></rss>',
+        },
+        '/gone.xml': { status: 404 },
+        '/big.xml': {
+          body: `<rss version="2.0"><channel><title>Big</title>${Array.from(
+            { length: 150 },
+            (_, i) =>
+              `<item><title>Long report ${i}</title><guid>big-${i}</guid><description>&lt;p&gt;${`Paragraph ${i} € ü. `.repeat(150)}&lt;/p&gt;</description></item>`,
+          ).join('')}</channel></rss>`,
+        },
+      },
+      (url) => `
 sources:
   - { id: fine, url: "${url}/ok.xml" }
   - { id: missing, url: "${url}/gone.xml" }
   - { id: big, url: "${url}/big.xml" }
   - { id: refused, url: "http://127.0.0.1:${refusedPort}/feed.xml" }
-`);
+`,
+    );
     ({ ctx, base } = stack);
     await runPass(ctx, { force: true });
   });
@@ -52,9 +63,16 @@ sources:
     const rows = await ctx.database.db.query.sources.findMany();
     // The detail is kept for the operator (logs, `tributary sources`).
     expect(rows.find((r) => r.id === 'refused')?.lastError).toContain(`127.0.0.1:${refusedPort}`);
-    const api = (await (await fetch(`${base}/api/sources`)).json()) as { id: string; lastError: string | null; status: string }[];
+    const api = (await (await fetch(`${base}/api/sources`)).json()) as {
+      id: string;
+      lastError: string | null;
+      status: string;
+    }[];
     expect(Object.fromEntries(api.map((s) => [s.id, [s.status, s.lastError]]))).toEqual({
-      fine: ['ok', null], missing: ['failing', 'HTTP 404'], refused: ['failing', 'connection refused'], big: ['ok', null],
+      fine: ['ok', null],
+      missing: ['failing', 'HTTP 404'],
+      refused: ['failing', 'connection refused'],
+      big: ['ok', null],
     });
     const page = await (await fetch(`${base}/`)).text();
     expect(page).toMatch(/<td class="failing">failing<\/td>.*<td>connection refused<\/td>/);
@@ -69,8 +87,20 @@ sources:
   it('sends X-Content-Type-Options: nosniff on every response, and a strict CSP on the status page', async () => {
     const unreachable = await openDatabase({ url: `postgres://postgres@127.0.0.1:${refusedPort}/none` });
     const responses = [
-      ...await Promise.all(['/', '/feeds/all.rss', '/feeds/all.json?limit=0', '/feeds/nope.atom', '/nowhere', '/opml', '/api/sources', '/healthz', '/readyz', '/metrics']
-        .map(async (path) => [path, await fetch(`${base}${path}`)] as const)),
+      ...(await Promise.all(
+        [
+          '/',
+          '/feeds/all.rss',
+          '/feeds/all.json?limit=0',
+          '/feeds/nope.atom',
+          '/nowhere',
+          '/opml',
+          '/api/sources',
+          '/healthz',
+          '/readyz',
+          '/metrics',
+        ].map(async (path) => [path, await fetch(`${base}${path}`)] as const),
+      )),
     ];
     stack.ctx = { ...ctx, database: unreachable };
     try {
@@ -80,12 +110,24 @@ sources:
       await unreachable.close();
     }
     expect(responses.map(([path, r]) => [path, r.status])).toEqual([
-      ['/', 200], ['/feeds/all.rss', 200], ['/feeds/all.json?limit=0', 400], ['/feeds/nope.atom', 404], ['/nowhere', 404], ['/opml', 200],
-      ['/api/sources', 200], ['/healthz', 200], ['/readyz', 200], ['/metrics', 200], ['/feeds/all.rss?limit=3 (database down)', 503],
+      ['/', 200],
+      ['/feeds/all.rss', 200],
+      ['/feeds/all.json?limit=0', 400],
+      ['/feeds/nope.atom', 404],
+      ['/nowhere', 404],
+      ['/opml', 200],
+      ['/api/sources', 200],
+      ['/healthz', 200],
+      ['/readyz', 200],
+      ['/metrics', 200],
+      ['/feeds/all.rss?limit=3 (database down)', 503],
     ]);
-    for (const [path, response] of responses) expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+    for (const [path, response] of responses)
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
     const csp = responses[0]![1].headers.get('content-security-policy')!;
-    expect(csp).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+={0,2}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/);
+    expect(csp).toMatch(
+      /^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+={0,2}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/,
+    );
     expect(csp).not.toMatch(/script-src|unsafe/);
   });
 
@@ -96,7 +138,9 @@ sources:
       expect(anonymous.status).toBe(401);
       expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
       expect(await anonymous.text()).not.toContain('tributary_');
-      expect((await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+      expect(
+        (await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status,
+      ).toBe(401);
       const allowed = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
       expect(allowed.status).toBe(200);
       expect(await allowed.text()).toContain('tributary_sources_failing');

@@ -13,15 +13,27 @@ const REVISED = `${NATO.title}, ministers confirm`;
 const START = Date.parse('2026-11-20T12:00:00Z');
 const PUBLISHED = new Date(START - 3_600_000);
 
-const agencyFeed = (title: string) => outletRss('Agency Wire', [
-  { copy: { ...original(NATO), title }, guid: 'ag-1', link: 'https://agency.example/nato', published: PUBLISHED },
-]);
-const bulletinFeed = () => outletRss('Bulletin', [
-  { copy: trimmedCopy(NATO), guid: 'bu-9', link: 'https://bulletin.example/nato', published: new Date(START - 1_800_000) },
-]);
+const agencyFeed = (title: string) =>
+  outletRss('Agency Wire', [
+    { copy: { ...original(NATO), title }, guid: 'ag-1', link: 'https://agency.example/nato', published: PUBLISHED },
+  ]);
+const bulletinFeed = () =>
+  outletRss('Bulletin', [
+    {
+      copy: trimmedCopy(NATO),
+      guid: 'bu-9',
+      link: 'https://bulletin.example/nato',
+      published: new Date(START - 1_800_000),
+    },
+  ]);
 
 /** What each format says of the one entry: id, published, updated (as Dates), and the text of its timeline. */
-interface Seen { id: string; published: number; updated: number; content: string }
+interface Seen {
+  id: string;
+  published: number;
+  updated: number;
+  content: string;
+}
 
 describe.each(testDatabases())('story timeline end to end on $name', { timeout: VALIDATOR_TIMEOUT }, (testDb) => {
   let stack: Stack;
@@ -34,14 +46,28 @@ describe.each(testDatabases())('story timeline end to end on $name', { timeout: 
       const body = await (await fetch(`${stack.base}/feeds/all.${format}`)).text();
       expect(await feedValidityErrors(format, body), format).toEqual([]);
       if (format === 'json') {
-        const [item, ...rest] = (JSON.parse(body) as { items: { id: string; date_published: string; date_modified: string; content_html: string }[] }).items;
+        const [item, ...rest] = (
+          JSON.parse(body) as {
+            items: { id: string; date_published: string; date_modified: string; content_html: string }[];
+          }
+        ).items;
         expect(rest).toEqual([]);
-        seen.json = { id: item!.id, published: Date.parse(item!.date_published), updated: Date.parse(item!.date_modified), content: item!.content_html };
+        seen.json = {
+          id: item!.id,
+          published: Date.parse(item!.date_published),
+          updated: Date.parse(item!.date_modified),
+          content: item!.content_html,
+        };
       } else {
         const read = await readWithFeedparser(body);
         expect(read.entries).toHaveLength(1);
         const e = read.entries[0]!;
-        seen[format] = { id: e.id!, published: Date.parse(e.published!), updated: Date.parse(e.updated!), content: e.content[0]!.value };
+        seen[format] = {
+          id: e.id!,
+          published: Date.parse(e.published!),
+          updated: Date.parse(e.updated!),
+          content: e.content[0]!.value,
+        };
       }
     }
     return seen;
@@ -50,12 +76,16 @@ describe.each(testDatabases())('story timeline end to end on $name', { timeout: 
   beforeAll(async () => {
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
     vi.setSystemTime(START);
-    stack = await startStack(testDb, { '/agency.xml': { body: agencyFeed(NATO.title) }, '/bulletin.xml': { body: bulletinFeed() } }, (url) => `
+    stack = await startStack(
+      testDb,
+      { '/agency.xml': { body: agencyFeed(NATO.title) }, '/bulletin.xml': { body: bulletinFeed() } },
+      (url) => `
 sources:
   - { id: agency, name: Agency Wire, url: "${url}/agency.xml" }
   - { id: bulletin, name: Bulletin, url: "${url}/bulletin.xml" }
 output: { baseUrl: "http://feeds.test" }
-`);
+`,
+    );
   });
 
   afterAll(async () => {
@@ -86,13 +116,20 @@ output: { baseUrl: "http://feeds.test" }
     for (const format of ['rss', 'atom', 'json'] as const) {
       // The same item all along: same id, same published time; updated moves at each step.
       expect([joined[format].id, revised[format].id], format).toEqual([first[format].id, first[format].id]);
-      expect([joined[format].published, revised[format].published], format).toEqual([PUBLISHED.getTime(), PUBLISHED.getTime()]);
+      expect([joined[format].published, revised[format].published], format).toEqual([
+        PUBLISHED.getTime(),
+        PUBLISHED.getTime(),
+      ]);
       expect(joined[format].updated, format).toBeGreaterThanOrEqual(joinedAt);
       expect(revised[format].updated, format).toBeGreaterThanOrEqual(revisedAt);
       expect(revised[format].updated, format).toBeGreaterThan(joined[format].updated);
-      expect(joined[format].content, format).toContain(`Timeline (newest first):</p><ul><li><time datetime="${new Date(joinedAt).toISOString().slice(0, 16)}`);
+      expect(joined[format].content, format).toContain(
+        `Timeline (newest first):</p><ul><li><time datetime="${new Date(joinedAt).toISOString().slice(0, 16)}`,
+      );
       // Newest first: the headline change, the second outlet, the first report.
-      const lines = [...revised[format].content.matchAll(/<li><time datetime="[^"]+">([^<]+)<\/time> ([^<]*)<\/li>/g)].map((m) => [m[1], m[2]]);
+      const lines = [
+        ...revised[format].content.matchAll(/<li><time datetime="[^"]+">([^<]+)<\/time> ([^<]*)<\/li>/g),
+      ].map((m) => [m[1], m[2]]);
       expect(lines, format).toEqual([
         [`${minute(revisedAt)} UTC`, `Headline changed by Agency Wire: “${NATO.title}” → “${REVISED}”`],
         [`${minute(joinedAt)} UTC`, 'Also reported by Bulletin'],

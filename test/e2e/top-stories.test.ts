@@ -28,22 +28,59 @@ const advance = (ms: number) => vi.setSystemTime(Date.now() + ms);
  * STARSHIP by 3, REACTOR by 2, OPEC by 1; F35 by 3 outlets but 28–30 h ago (only a 2-day window sees it).
  */
 const CARRIED: Record<string, [typeof NATO, (r: typeof NATO) => Copy, number][]> = {
-  agency: [[NATO, original, 3], [STARSHIP, original, 5], [REACTOR, original, 10], [OPEC, original, 2], [F35, original, 30]],
-  bulletin: [[NATO, wireCopy, 2], [STARSHIP, wireCopy, 4], [F35, wireCopy, 29]],
-  courier: [[NATO, trimmedCopy, 1], [STARSHIP, trimmedCopy, 4.5], [F35, editedCopy, 28]],
-  dispatch: [[NATO, editedCopy, 1.5], [REACTOR, editedCopy, 9]],
+  agency: [
+    [NATO, original, 3],
+    [STARSHIP, original, 5],
+    [REACTOR, original, 10],
+    [OPEC, original, 2],
+    [F35, original, 30],
+  ],
+  bulletin: [
+    [NATO, wireCopy, 2],
+    [STARSHIP, wireCopy, 4],
+    [F35, wireCopy, 29],
+  ],
+  courier: [
+    [NATO, trimmedCopy, 1],
+    [STARSHIP, trimmedCopy, 4.5],
+    [F35, editedCopy, 28],
+  ],
+  dispatch: [
+    [NATO, editedCopy, 1.5],
+    [REACTOR, editedCopy, 9],
+  ],
 };
-const NAMES: Record<string, string> = { agency: 'Agency Wire', bulletin: 'Bulletin', courier: 'Courier & Co', dispatch: 'Dispatch <Daily>' };
+const NAMES: Record<string, string> = {
+  agency: 'Agency Wire',
+  bulletin: 'Bulletin',
+  courier: 'Courier & Co',
+  dispatch: 'Dispatch <Daily>',
+};
 
-const feedOf = (outlet: string) => outletRss(NAMES[outlet]!, CARRIED[outlet]!.map(([r, copy, hours]): OutletItem => ({
-  copy: copy(r), guid: `${outlet}-${r.id}`, link: `https://${outlet}.example/${r.id}`, published: ago(hours),
-})));
+const feedOf = (outlet: string) =>
+  outletRss(
+    NAMES[outlet]!,
+    CARRIED[outlet]!.map(([r, copy, hours]): OutletItem => ({
+      copy: copy(r),
+      guid: `${outlet}-${r.id}`,
+      link: `https://${outlet}.example/${r.id}`,
+      published: ago(hours),
+    })),
+  );
 
 interface JsonItem {
-  id: string; title: string; summary: string; content_html: string; date_published: string;
+  id: string;
+  title: string;
+  summary: string;
+  content_html: string;
+  date_published: string;
   _tributary: { coverage?: { count: number; outlets: { id: string; name: string }[] } };
 }
-interface JsonTop { title: string; feed_url: string; items: JsonItem[] }
+interface JsonTop {
+  title: string;
+  feed_url: string;
+  items: JsonItem[];
+}
 
 describe.each(testDatabases())('top stories by coverage on $name', { timeout: VALIDATOR_TIMEOUT }, (testDb) => {
   let stack: Stack;
@@ -58,13 +95,19 @@ describe.each(testDatabases())('top stories by coverage on $name', { timeout: VA
   beforeAll(async () => {
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
     vi.setSystemTime(START);
-    stack = await startStack(testDb, Object.fromEntries(Object.keys(CARRIED).map((outlet) => [`/${outlet}.xml`, { body: feedOf(outlet) }])), (url) => `
+    stack = await startStack(
+      testDb,
+      Object.fromEntries(Object.keys(CARRIED).map((outlet) => [`/${outlet}.xml`, { body: feedOf(outlet) }])),
+      (url) => `
 sources:
-${Object.keys(CARRIED).map((outlet) => `  - { id: ${outlet}, name: "${NAMES[outlet]}", url: "${url}/${outlet}.xml" }`).join('\n')}
+${Object.keys(CARRIED)
+  .map((outlet) => `  - { id: ${outlet}, name: "${NAMES[outlet]}", url: "${url}/${outlet}.xml" }`)
+  .join('\n')}
 topics:
   - { id: space, title: Space, include: [Starship] }
 output: { baseUrl: "http://feeds.test", top: { limit: 10 } }
-`);
+`,
+    );
     base = stack.base;
     await runPass(stack.ctx, { force: true });
   });
@@ -75,10 +118,27 @@ output: { baseUrl: "http://feeds.test", top: { limit: 10 } }
   });
 
   it('ranks stories by the outlets that carried them in the last 24 h, ties by recency, at least 2 outlets', async () => {
-    expect(await ranking('/feeds/top.json')).toEqual([[NATO.title, 4], [STARSHIP.title, 3], [REACTOR.title, 2]]);
-    expect(await ranking('/feeds/top.json?window=2d')).toEqual([[NATO.title, 4], [STARSHIP.title, 3], [F35.title, 3], [REACTOR.title, 2]]);
-    expect(await ranking('/feeds/top.json?window=6h')).toEqual([[NATO.title, 4], [STARSHIP.title, 3]]);
-    expect(await ranking('/feeds/top.json?min_outlets=1')).toEqual([[NATO.title, 4], [STARSHIP.title, 3], [REACTOR.title, 2], [OPEC.title, 1]]);
+    expect(await ranking('/feeds/top.json')).toEqual([
+      [NATO.title, 4],
+      [STARSHIP.title, 3],
+      [REACTOR.title, 2],
+    ]);
+    expect(await ranking('/feeds/top.json?window=2d')).toEqual([
+      [NATO.title, 4],
+      [STARSHIP.title, 3],
+      [F35.title, 3],
+      [REACTOR.title, 2],
+    ]);
+    expect(await ranking('/feeds/top.json?window=6h')).toEqual([
+      [NATO.title, 4],
+      [STARSHIP.title, 3],
+    ]);
+    expect(await ranking('/feeds/top.json?min_outlets=1')).toEqual([
+      [NATO.title, 4],
+      [STARSHIP.title, 3],
+      [REACTOR.title, 2],
+      [OPEC.title, 1],
+    ]);
     expect(await ranking('/feeds/top.json?min_outlets=3&limit=1')).toEqual([[NATO.title, 4]]);
     expect(await ranking('/feeds/space/top.json')).toEqual([[STARSHIP.title, 3]]);
   });
@@ -90,7 +150,9 @@ output: { baseUrl: "http://feeds.test", top: { limit: 10 } }
     // In the order they reported it (the lead first).
     const line = 'Reported by 4 outlets: Agency Wire, Bulletin, Dispatch <Daily>, Courier & Co.';
     expect(nato.summary.slice(0, line.length)).toBe(line);
-    expect(nato.content_html).toMatch(/^<p>Reported by 4 outlets: <a href="https:\/\/agency\.example\/nato-air-defence">Agency Wire<\/a>, .*Dispatch &lt;Daily&gt;<\/a>, .*Courier &amp; Co<\/a>\.<\/p>/);
+    expect(nato.content_html).toMatch(
+      /^<p>Reported by 4 outlets: <a href="https:\/\/agency\.example\/nato-air-defence">Agency Wire<\/a>, .*Dispatch &lt;Daily&gt;<\/a>, .*Courier &amp; Co<\/a>\.<\/p>/,
+    );
     expect(nato._tributary.coverage!.outlets.map((o) => o.id)).toEqual(['agency', 'bulletin', 'dispatch', 'courier']);
     // The same story keeps its id in the top feed and the merged one.
     const all = await json('/feeds/all.json');
@@ -111,8 +173,14 @@ output: { baseUrl: "http://feeds.test", top: { limit: 10 } }
   });
 
   it('refuses bad parameters with a 400 naming them, and answers 404 for a top feed of no topic', async () => {
-    for (const [query, name] of [['window=1h', 'window'], ['window=8d', 'window'], ['window=abc', 'window'], ['min_outlets=0', 'min_outlets'],
-      ['limit=500', 'limit'], ['window=6h&window=7d', 'window']] as const) {
+    for (const [query, name] of [
+      ['window=1h', 'window'],
+      ['window=8d', 'window'],
+      ['window=abc', 'window'],
+      ['min_outlets=0', 'min_outlets'],
+      ['limit=500', 'limit'],
+      ['window=6h&window=7d', 'window'],
+    ] as const) {
       const response = await fetch(`${base}/feeds/top.rss?${query}`);
       expect(response.status, query).toBe(400);
       expect(await response.text(), query).toMatch(new RegExp(`^query parameter "${name}"`));
@@ -126,7 +194,9 @@ output: { baseUrl: "http://feeds.test", top: { limit: 10 } }
     const first = await fetch(`${base}/feeds/top.json`);
     const etag = first.headers.get('etag')!;
     // Changed under the cache without a new data version: spellings of the same query still get the cached render.
-    await stack.database.db.execute(sql`update stories set title = 'Renamed behind the cache' where title = ${NATO.title}`);
+    await stack.database.db.execute(
+      sql`update stories set title = 'Renamed behind the cache' where title = ${NATO.title}`,
+    );
     for (const query of ['window=24h', 'window=1d&min_outlets=2', 'limit=10&utm_source=x']) {
       const response = await fetch(`${base}/feeds/top.json?${query}`);
       expect(response.headers.get('etag'), query).toBe(etag);
@@ -135,7 +205,9 @@ output: { baseUrl: "http://feeds.test", top: { limit: 10 } }
     // A minute later the window has moved: recounted, without any new data.
     advance(60_000);
     expect((await json('/feeds/top.json')).items[0]!.title).toBe('Renamed behind the cache');
-    await stack.database.db.execute(sql`update stories set title = ${NATO.title} where title = 'Renamed behind the cache'`);
+    await stack.database.db.execute(
+      sql`update stories set title = ${NATO.title} where title = 'Renamed behind the cache'`,
+    );
     await bumpDataVersion(stack.database.db);
     expect((await json('/feeds/top.json')).items[0]!.title).toBe(NATO.title);
   });
@@ -143,6 +215,11 @@ output: { baseUrl: "http://feeds.test", top: { limit: 10 } }
   it('lets the window slide: a day later the stories have left it', async () => {
     advance(24 * HOUR);
     expect(await ranking('/feeds/top.json')).toEqual([]);
-    expect(await ranking('/feeds/top.json?window=7d')).toEqual([[NATO.title, 4], [STARSHIP.title, 3], [F35.title, 3], [REACTOR.title, 2]]);
+    expect(await ranking('/feeds/top.json?window=7d')).toEqual([
+      [NATO.title, 4],
+      [STARSHIP.title, 3],
+      [F35.title, 3],
+      [REACTOR.title, 2],
+    ]);
   });
 });

@@ -20,8 +20,16 @@ describe.each(testDatabases())('stored topic matches on $name', (testDb) => {
   let feeds: FixtureServer;
   let database: Database;
   const yaml = (topics: string) => `sources:\n  - { id: mixed, url: "${feeds.url}/feed.xml" }\ntopics:\n${topics}`;
-  const members = async (topic: string) => (await database.db.select({ title: stories.title }).from(storyTopics)
-    .innerJoin(stories, eq(stories.id, storyTopics.storyId)).where(and(eq(storyTopics.topicId, topic)))).map((r) => r.title).sort();
+  const members = async (topic: string) =>
+    (
+      await database.db
+        .select({ title: stories.title })
+        .from(storyTopics)
+        .innerJoin(stories, eq(stories.id, storyTopics.storyId))
+        .where(and(eq(storyTopics.topicId, topic)))
+    )
+      .map((r) => r.title)
+      .sort();
 
   beforeAll(async () => {
     feeds = await startFixtureServer({ '/feed.xml': { body: FEED } });
@@ -33,14 +41,22 @@ describe.each(testDatabases())('stored topic matches on $name', (testDb) => {
   });
 
   it('links stories to topics at ingest, without the hard negatives', async () => {
-    const ctx = await contextFromYaml(yaml('  - { id: defense, include: [NATO, Ukraine] }\n  - { id: rockets, include: [rocket] }'), database);
+    const ctx = await contextFromYaml(
+      yaml('  - { id: defense, include: [NATO, Ukraine] }\n  - { id: rockets, include: [rocket] }'),
+      database,
+    );
     await runPass(ctx, { force: true });
     expect(await members('defense')).toEqual(['NATO summit agrees on air defence']);
     expect(await members('rockets')).toEqual(['Rocket salad and other spring recipes']);
   });
 
   it('re-evaluates stored stories when a topic changes, and drops removed topics', async () => {
-    const ctx = await contextFromYaml(yaml('  - { id: defense, include: [NATO, "Ukrain*"] }\n  - { id: space, include: ["rocket*"], exclude: [salad] }'), database);
+    const ctx = await contextFromYaml(
+      yaml(
+        '  - { id: defense, include: [NATO, "Ukrain*"] }\n  - { id: space, include: ["rocket*"], exclude: [salad] }',
+      ),
+      database,
+    );
     await refreshTopics(ctx);
     expect(await members('defense')).toEqual(['NATO summit agrees on air defence', 'Ukrainian cuisine festival opens']);
     expect(await members('space')).toEqual(['Rockets launched from the coast']);

@@ -14,9 +14,11 @@ import { startSubscriber, type TestSubscriber } from '../helpers/websub-subscrib
 
 /** An RSS feed of the given titles, newest first, one day apart. */
 function rss(titles: string[]): string {
-  const items = titles.map((title, i) => `<item><title>${title}</title><link>https://wire.example/${encodeURIComponent(title)}</link>
+  const items = titles.map(
+    (title, i) => `<item><title>${title}</title><link>https://wire.example/${encodeURIComponent(title)}</link>
 <guid>${title}</guid><pubDate>${new Date(Date.UTC(2026, 10, 20 - i)).toUTCString()}</pubDate>
-<description>${title}: a report about the orbit of a satellite, in enough words to be a story of its own, number ${i}.</description></item>`);
+<description>${title}: a report about the orbit of a satellite, in enough words to be a story of its own, number ${i}.</description></item>`,
+  );
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link><description>w</description>${items.join('')}</channel></rss>`;
 }
 
@@ -26,34 +28,53 @@ const counter = async (name: string, labels: Record<string, string>) => {
   return values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0;
 };
 
-describe.each(testDatabases())('WebSub delivery from the own hub on $name', { timeout: VALIDATOR_TIMEOUT }, (testDb) => {
-  let stack: Stack;
-  let subscriber: TestSubscriber;
-  let runner: WebSubRunner;
-  let otherWorker: WebSubRunner;
-  let titles = ['Satellite one reaches orbit'];
+describe.each(testDatabases())(
+  'WebSub delivery from the own hub on $name',
+  { timeout: VALIDATOR_TIMEOUT },
+  (testDb) => {
+    let stack: Stack;
+    let subscriber: TestSubscriber;
+    let runner: WebSubRunner;
+    let otherWorker: WebSubRunner;
+    let titles = ['Satellite one reaches orbit'];
 
-  const hubRequest = (fields: Record<string, string>) => fetch(`${stack.base}/websub`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(),
-  });
-  const subscribe = async (path: string, topic: string, extra: Record<string, string> = {}) => {
-    const response = await hubRequest({ 'hub.mode': 'subscribe', 'hub.callback': `${subscriber.url}${path}`, 'hub.topic': topic, ...extra });
-    expect(response.status).toBe(202);
-    return until(`${path} subscribed`, async () => (await rowFor(path)));
-  };
-  const rowFor = async (path: string) => (await stack.database.db.select().from(websubSubscriptions)
-    .where(eq(websubSubscriptions.callback, `${subscriber.url}${path}`)))[0];
-  const deliveriesTo = (path: string) => subscriber.deliveries.filter((d) => d.path === path);
-  /** Publishes one more story at the source and runs a pass. */
-  const addStory = async (title: string) => {
-    titles = [title, ...titles];
-    stack.feeds.routes.set('/wire.xml', { body: rss(titles) });
-    await runPass(stack.ctx, { force: true });
-  };
+    const hubRequest = (fields: Record<string, string>) =>
+      fetch(`${stack.base}/websub`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+      });
+    const subscribe = async (path: string, topic: string, extra: Record<string, string> = {}) => {
+      const response = await hubRequest({
+        'hub.mode': 'subscribe',
+        'hub.callback': `${subscriber.url}${path}`,
+        'hub.topic': topic,
+        ...extra,
+      });
+      expect(response.status).toBe(202);
+      return until(`${path} subscribed`, async () => await rowFor(path));
+    };
+    const rowFor = async (path: string) =>
+      (
+        await stack.database.db
+          .select()
+          .from(websubSubscriptions)
+          .where(eq(websubSubscriptions.callback, `${subscriber.url}${path}`))
+      )[0];
+    const deliveriesTo = (path: string) => subscriber.deliveries.filter((d) => d.path === path);
+    /** Publishes one more story at the source and runs a pass. */
+    const addStory = async (title: string) => {
+      titles = [title, ...titles];
+      stack.feeds.routes.set('/wire.xml', { body: rss(titles) });
+      await runPass(stack.ctx, { force: true });
+    };
 
-  beforeAll(async () => {
-    subscriber = await startSubscriber();
-    stack = await startStack(testDb, { '/wire.xml': { body: rss(titles) } }, (url) => `
+    beforeAll(async () => {
+      subscriber = await startSubscriber();
+      stack = await startStack(
+        testDb,
+        { '/wire.xml': { body: rss(titles) } },
+        (url) => `
 sources:
   - { id: wire, url: "${url}/wire.xml" }
 topics:
@@ -64,107 +85,126 @@ output:
     allowPrivateCallbacks: true
     leaseSeconds: { min: 60 }
     delivery: { retries: 2, backoff: 1s, timeout: 60s }
-`);
-    await runPass(stack.ctx, { force: true });
-    runner = startWebSub(() => stack.ctx, { intervalMs: 100 });
-    // A second worker process on the same database: every change must still reach each subscriber once.
-    otherWorker = startWebSub(() => stack.ctx, { intervalMs: 100 });
-  });
-  afterAll(async () => {
-    await runner?.stop();
-    await otherWorker?.stop();
-    await stack?.close();
-    await subscriber?.close();
-  });
-
-  it('delivers a changed feed to its subscribers, signed when they gave a secret, and nothing while it is unchanged', async () => {
-    const atomTopic = `${stack.base}/feeds/all.atom`;
-    const rssTopic = `${stack.base}/feeds/space.rss?limit=10`;
-    await subscribe('/signed', atomTopic, { 'hub.secret': 'a secret of the subscriber' });
-    await subscribe('/plain', rssTopic);
-    await subscribe('/sport', `${stack.base}/feeds/sport.json`);
-    runner.poke();
-    await runner.idle();
-    // Verification of intent is not a delivery: what the subscriber could fetch then counts as delivered.
-    expect(subscriber.deliveries).toEqual([]);
-
-    await addStory('Satellite two reaches orbit');
-    const [signed] = await until('delivery to /signed', () => deliveriesTo('/signed')[0] && deliveriesTo('/signed'));
-    const [plain] = await until('delivery to /plain', () => deliveriesTo('/plain')[0] && deliveriesTo('/plain'));
-    expect(signed!.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
-    expect(signed!.headers.link).toBe(`<${stack.base}/websub>; rel="hub", <${atomTopic}>; rel="self"`);
-    expect(verifySignature('a secret of the subscriber', signed!.body, signed!.headers['x-hub-signature'] as string)).toBe(true);
-    expect(verifySignature('another secret', signed!.body, signed!.headers['x-hub-signature'] as string)).toBe(false);
-    const atom = signed!.body.toString('utf8');
-    expect(atom).toContain('Satellite two reaches orbit');
-    expect(await feedValidityErrors('atom', atom)).toEqual([]);
-    // The delivered body is what a reader fetching the topic gets.
-    expect(atom).toBe(await (await fetch(atomTopic)).text());
-    expect(plain!.headers['content-type']).toBe('application/rss+xml; charset=utf-8');
-    expect(plain!.headers['x-hub-signature']).toBeUndefined();
-    expect(plain!.body.toString('utf8')).toContain('Satellite two reaches orbit');
-
-    // The story is not about sport: that feed did not change, and its subscriber hears nothing.
-    for (const worker of [runner, otherWorker]) worker.poke();
-    await Promise.all([runner.idle(), otherWorker.idle()]);
-    expect(deliveriesTo('/sport')).toEqual([]);
-    expect(deliveriesTo('/signed')).toHaveLength(1);
-    expect((await rowFor('/signed'))).toMatchObject({ pendingDigest: null, attempts: 0, lastError: null });
-  });
-
-  it('retries a failing callback with backoff, then gives up, without holding up the others', async () => {
-    subscriber.behaviour.set('/failing', { deliveryStatus: 500 });
-    subscriber.behaviour.set('/hanging', { hang: true });
-    await subscribe('/failing', `${stack.base}/feeds/all.json`);
-    await subscribe('/hanging', `${stack.base}/feeds/all.json?limit=3`);
-    const gaveUpBefore = await counter('tributary_websub_deliveries_total', { outcome: 'gave_up' });
-    const before = deliveriesTo('/signed').length;
-    await addStory('Satellite three reaches orbit');
-    await until('the hanging callback reached', () => deliveriesTo('/hanging')[0]);
-    await until('the others delivered', () => (deliveriesTo('/signed').length > before ? true : undefined));
-    // ...while the hanging callback still holds its request open (it is answered only when released).
-    expect(await rowFor('/hanging')).toMatchObject({ attempts: 0, pendingDigest: expect.any(String), lastDeliveredAt: null });
-    const row = await until('the failing delivery given up', async () => {
-      const current = await rowFor('/failing');
-      return current?.lastError?.startsWith('gave up') ? current : undefined;
+`,
+      );
+      await runPass(stack.ctx, { force: true });
+      runner = startWebSub(() => stack.ctx, { intervalMs: 100 });
+      // A second worker process on the same database: every change must still reach each subscriber once.
+      otherWorker = startWebSub(() => stack.ctx, { intervalMs: 100 });
     });
-    // The first attempt and two retries.
-    expect(deliveriesTo('/failing')).toHaveLength(3);
-    expect(row).toMatchObject({ pendingDigest: null, lastError: 'gave up after 3 attempts: the callback answered HTTP 500' });
-    expect(await counter('tributary_websub_deliveries_total', { outcome: 'gave_up' })).toBe(gaveUpBefore + 1);
-    subscriber.behaviour.delete('/hanging');
-    subscriber.release();
-    await until('the hanging callback failed, was retried and answered', async () => ((await rowFor('/hanging'))?.lastDeliveredAt ? true : undefined));
-    expect(deliveriesTo('/hanging')).toHaveLength(2);
-  });
+    afterAll(async () => {
+      await runner?.stop();
+      await otherWorker?.stop();
+      await stack?.close();
+      await subscriber?.close();
+    });
 
-  it('removes a subscription whose callback answers 410 Gone', async () => {
-    subscriber.behaviour.set('/gone', { deliveryStatus: 410 });
-    await subscribe('/gone', `${stack.base}/feeds/all.rss`);
-    await addStory('Satellite four reaches orbit');
-    await until('the gone subscription removed', async () => ((await rowFor('/gone')) ? undefined : true));
-    expect(deliveriesTo('/gone')).toHaveLength(1);
-  });
+    it('delivers a changed feed to its subscribers, signed when they gave a secret, and nothing while it is unchanged', async () => {
+      const atomTopic = `${stack.base}/feeds/all.atom`;
+      const rssTopic = `${stack.base}/feeds/space.rss?limit=10`;
+      await subscribe('/signed', atomTopic, { 'hub.secret': 'a secret of the subscriber' });
+      await subscribe('/plain', rssTopic);
+      await subscribe('/sport', `${stack.base}/feeds/sport.json`);
+      runner.poke();
+      await runner.idle();
+      // Verification of intent is not a delivery: what the subscriber could fetch then counts as delivered.
+      expect(subscriber.deliveries).toEqual([]);
 
-  it('delivers nothing to an expired lease or after unsubscribing, and purges expired leases', async () => {
-    await stack.database.db.update(websubSubscriptions).set({ expiresAt: sql`now() - interval '1 second'` })
-      .where(eq(websubSubscriptions.callback, `${subscriber.url}/signed`));
-    const leaving = await hubRequest({ 'hub.mode': 'unsubscribe', 'hub.callback': `${subscriber.url}/plain`, 'hub.topic': `${stack.base}/feeds/space.rss?limit=10` });
-    expect(leaving.status).toBe(202);
-    await until('unsubscribed', async () => ((await rowFor('/plain')) ? undefined : true));
-    await subscribe('/witness', `${stack.base}/feeds/all.atom`);
-    const signed = deliveriesTo('/signed').length;
-    const plain = deliveriesTo('/plain').length;
-    await addStory('Satellite five reaches orbit');
-    await until('the witness delivered', () => deliveriesTo('/witness')[0]);
-    runner.poke();
-    await runner.idle();
-    expect(deliveriesTo('/signed')).toHaveLength(signed);
-    expect(deliveriesTo('/plain')).toHaveLength(plain);
-    expect(await purgeExpired(stack.database.db)).toBe(1);
-    expect(await rowFor('/signed')).toBeUndefined();
-  });
-});
+      await addStory('Satellite two reaches orbit');
+      const [signed] = await until('delivery to /signed', () => deliveriesTo('/signed')[0] && deliveriesTo('/signed'));
+      const [plain] = await until('delivery to /plain', () => deliveriesTo('/plain')[0] && deliveriesTo('/plain'));
+      expect(signed!.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
+      expect(signed!.headers.link).toBe(`<${stack.base}/websub>; rel="hub", <${atomTopic}>; rel="self"`);
+      expect(
+        verifySignature('a secret of the subscriber', signed!.body, signed!.headers['x-hub-signature'] as string),
+      ).toBe(true);
+      expect(verifySignature('another secret', signed!.body, signed!.headers['x-hub-signature'] as string)).toBe(false);
+      const atom = signed!.body.toString('utf8');
+      expect(atom).toContain('Satellite two reaches orbit');
+      expect(await feedValidityErrors('atom', atom)).toEqual([]);
+      // The delivered body is what a reader fetching the topic gets.
+      expect(atom).toBe(await (await fetch(atomTopic)).text());
+      expect(plain!.headers['content-type']).toBe('application/rss+xml; charset=utf-8');
+      expect(plain!.headers['x-hub-signature']).toBeUndefined();
+      expect(plain!.body.toString('utf8')).toContain('Satellite two reaches orbit');
+
+      // The story is not about sport: that feed did not change, and its subscriber hears nothing.
+      for (const worker of [runner, otherWorker]) worker.poke();
+      await Promise.all([runner.idle(), otherWorker.idle()]);
+      expect(deliveriesTo('/sport')).toEqual([]);
+      expect(deliveriesTo('/signed')).toHaveLength(1);
+      expect(await rowFor('/signed')).toMatchObject({ pendingDigest: null, attempts: 0, lastError: null });
+    });
+
+    it('retries a failing callback with backoff, then gives up, without holding up the others', async () => {
+      subscriber.behaviour.set('/failing', { deliveryStatus: 500 });
+      subscriber.behaviour.set('/hanging', { hang: true });
+      await subscribe('/failing', `${stack.base}/feeds/all.json`);
+      await subscribe('/hanging', `${stack.base}/feeds/all.json?limit=3`);
+      const gaveUpBefore = await counter('tributary_websub_deliveries_total', { outcome: 'gave_up' });
+      const before = deliveriesTo('/signed').length;
+      await addStory('Satellite three reaches orbit');
+      await until('the hanging callback reached', () => deliveriesTo('/hanging')[0]);
+      await until('the others delivered', () => (deliveriesTo('/signed').length > before ? true : undefined));
+      // ...while the hanging callback still holds its request open (it is answered only when released).
+      expect(await rowFor('/hanging')).toMatchObject({
+        attempts: 0,
+        pendingDigest: expect.any(String),
+        lastDeliveredAt: null,
+      });
+      const row = await until('the failing delivery given up', async () => {
+        const current = await rowFor('/failing');
+        return current?.lastError?.startsWith('gave up') ? current : undefined;
+      });
+      // The first attempt and two retries.
+      expect(deliveriesTo('/failing')).toHaveLength(3);
+      expect(row).toMatchObject({
+        pendingDigest: null,
+        lastError: 'gave up after 3 attempts: the callback answered HTTP 500',
+      });
+      expect(await counter('tributary_websub_deliveries_total', { outcome: 'gave_up' })).toBe(gaveUpBefore + 1);
+      subscriber.behaviour.delete('/hanging');
+      subscriber.release();
+      await until('the hanging callback failed, was retried and answered', async () =>
+        (await rowFor('/hanging'))?.lastDeliveredAt ? true : undefined,
+      );
+      expect(deliveriesTo('/hanging')).toHaveLength(2);
+    });
+
+    it('removes a subscription whose callback answers 410 Gone', async () => {
+      subscriber.behaviour.set('/gone', { deliveryStatus: 410 });
+      await subscribe('/gone', `${stack.base}/feeds/all.rss`);
+      await addStory('Satellite four reaches orbit');
+      await until('the gone subscription removed', async () => ((await rowFor('/gone')) ? undefined : true));
+      expect(deliveriesTo('/gone')).toHaveLength(1);
+    });
+
+    it('delivers nothing to an expired lease or after unsubscribing, and purges expired leases', async () => {
+      await stack.database.db
+        .update(websubSubscriptions)
+        .set({ expiresAt: sql`now() - interval '1 second'` })
+        .where(eq(websubSubscriptions.callback, `${subscriber.url}/signed`));
+      const leaving = await hubRequest({
+        'hub.mode': 'unsubscribe',
+        'hub.callback': `${subscriber.url}/plain`,
+        'hub.topic': `${stack.base}/feeds/space.rss?limit=10`,
+      });
+      expect(leaving.status).toBe(202);
+      await until('unsubscribed', async () => ((await rowFor('/plain')) ? undefined : true));
+      await subscribe('/witness', `${stack.base}/feeds/all.atom`);
+      const signed = deliveriesTo('/signed').length;
+      const plain = deliveriesTo('/plain').length;
+      await addStory('Satellite five reaches orbit');
+      await until('the witness delivered', () => deliveriesTo('/witness')[0]);
+      runner.poke();
+      await runner.idle();
+      expect(deliveriesTo('/signed')).toHaveLength(signed);
+      expect(deliveriesTo('/plain')).toHaveLength(plain);
+      expect(await purgeExpired(stack.database.db)).toBe(1);
+      expect(await rowFor('/signed')).toBeUndefined();
+    });
+  },
+);
 
 describe.each(testDatabases())('WebSub through an external hub on $name', { timeout: 60_000 }, (testDb) => {
   let stack: Stack;
@@ -173,12 +213,13 @@ describe.each(testDatabases())('WebSub through an external hub on $name', { time
   let titles = ['Satellite one reaches orbit'];
   const base = 'https://news.example/agg';
 
-  const published = () => hub.deliveries.map((d) => {
-    const form = new URLSearchParams(d.body.toString('utf8'));
-    expect(d.headers['content-type']).toBe('application/x-www-form-urlencoded');
-    expect(form.get('hub.mode')).toBe('publish');
-    return form.get('hub.url');
-  });
+  const published = () =>
+    hub.deliveries.map((d) => {
+      const form = new URLSearchParams(d.body.toString('utf8'));
+      expect(d.headers['content-type']).toBe('application/x-www-form-urlencoded');
+      expect(form.get('hub.mode')).toBe('publish');
+      return form.get('hub.url');
+    });
   const urls = (name: string) => ['rss', 'atom', 'json'].map((format) => `${base}/feeds/${name}.${format}`);
   const addStory = async (title: string) => {
     titles = [title, ...titles];
@@ -188,7 +229,10 @@ describe.each(testDatabases())('WebSub through an external hub on $name', { time
 
   beforeAll(async () => {
     hub = await startSubscriber();
-    stack = await startStack(testDb, { '/wire.xml': { body: rss(titles) } }, (url) => `
+    stack = await startStack(
+      testDb,
+      { '/wire.xml': { body: rss(titles) } },
+      (url) => `
 sources:
   - { id: wire, url: "${url}/wire.xml" }
 topics:
@@ -198,7 +242,8 @@ output:
   baseUrl: ${base}
   hub: ${hub.url}/hub
   websub: { delivery: { retries: 1, backoff: 1s } }
-`);
+`,
+    );
     await runPass(stack.ctx, { force: true });
     runner = startWebSub(() => stack.ctx, { intervalMs: 100 });
   });
@@ -227,7 +272,8 @@ output:
     hub.deliveries.length = 0;
     await addStory('Satellite three reaches orbit');
     await until('every notification given up', async () =>
-      ((await counter('tributary_websub_publishes_total', { outcome: 'gave_up' })) >= gaveUp + 6 ? true : undefined));
+      (await counter('tributary_websub_publishes_total', { outcome: 'gave_up' })) >= gaveUp + 6 ? true : undefined,
+    );
     // Six topics (all and space, three formats each), each tried twice.
     expect(published()).toHaveLength(12);
   });

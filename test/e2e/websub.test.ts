@@ -13,8 +13,10 @@ import { startSubscriber, type TestSubscriber } from '../helpers/websub-subscrib
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url), 'utf8');
 
 type WebSubConfig = AppContext['config']['output']['websub'];
-const withWebSub = (ctx: AppContext, websub: Partial<WebSubConfig>): AppContext =>
-  ({ ...ctx, config: { ...ctx.config, output: { ...ctx.config.output, websub: { ...ctx.config.output.websub, ...websub } } } });
+const withWebSub = (ctx: AppContext, websub: Partial<WebSubConfig>): AppContext => ({
+  ...ctx,
+  config: { ...ctx.config, output: { ...ctx.config.output, websub: { ...ctx.config.output.websub, ...websub } } },
+});
 
 const counter = async (name: string, labels: Record<string, string>) => {
   const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
@@ -27,24 +29,37 @@ describe.each(testDatabases())('WebSub hub on $name', { timeout: 60_000 }, (test
   let subscriber: TestSubscriber;
   let original: AppContext;
 
-  const hubRequest = (fields: Record<string, string>) => fetch(`${stack.base}/websub`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(),
-  });
+  const hubRequest = (fields: Record<string, string>) =>
+    fetch(`${stack.base}/websub`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
   const subscribe = (callbackPath: string, topic: string, extra: Record<string, string> = {}) =>
-    hubRequest({ 'hub.mode': 'subscribe', 'hub.callback': `${subscriber.url}${callbackPath}`, 'hub.topic': topic, ...extra });
+    hubRequest({
+      'hub.mode': 'subscribe',
+      'hub.callback': `${subscriber.url}${callbackPath}`,
+      'hub.topic': topic,
+      ...extra,
+    });
   const rows = () => stack.database.db.select().from(websubSubscriptions);
-  const rowFor = async (callbackPath: string) => (await rows()).find((r) => r.callback === `${subscriber.url}${callbackPath}`);
+  const rowFor = async (callbackPath: string) =>
+    (await rows()).find((r) => r.callback === `${subscriber.url}${callbackPath}`);
 
   beforeAll(async () => {
     subscriber = await startSubscriber();
-    stack = await startStack(testDb, { '/rss2.xml': { body: fixture('rss2.xml') } }, (url) => `
+    stack = await startStack(
+      testDb,
+      { '/rss2.xml': { body: fixture('rss2.xml') } },
+      (url) => `
 sources:
   - { id: wire, url: "${url}/rss2.xml" }
 topics:
   - { id: space, include: ["orbit*"] }
 output:
   websub: { allowPrivateCallbacks: true, leaseSeconds: { min: 60, default: 600, max: 3600 }, maxSubscriptions: 3 }
-`);
+`,
+    );
     original = stack.ctx;
     await runPass(stack.ctx, { force: true });
   });
@@ -64,34 +79,73 @@ output:
     expect(row).toMatchObject({ topic, feedUrl: topic, secret: 'sekrit', leaseSeconds: 3600, pendingDigest: null });
     expect(row.expiresAt.getTime() - row.verifiedAt.getTime()).toBe(3600_000);
     const verification = subscriber.verifications.find((v) => v.path === '/cb/a')!;
-    expect(verification.params).toMatchObject({ 'hub.mode': 'subscribe', 'hub.topic': topic, 'hub.lease_seconds': '3600' });
+    expect(verification.params).toMatchObject({
+      'hub.mode': 'subscribe',
+      'hub.topic': topic,
+      'hub.lease_seconds': '3600',
+    });
     expect(verification.params['hub.challenge']!.length).toBeGreaterThanOrEqual(16);
   });
 
   it('stores nothing when the callback does not confirm, and counts the failed verification', async () => {
     subscriber.behaviour.set('/cb/refuses', { echo: false });
-    const failedBefore = await counter('tributary_websub_verifications_total', { mode: 'subscribe', outcome: 'failed' });
+    const failedBefore = await counter('tributary_websub_verifications_total', {
+      mode: 'subscribe',
+      outcome: 'failed',
+    });
     expect((await subscribe('/cb/refuses', `${stack.base}/feeds/all.rss`)).status).toBe(202);
-    await until('the verification failure counted', async () =>
-      (await counter('tributary_websub_verifications_total', { mode: 'subscribe', outcome: 'failed' })) > failedBefore || undefined);
+    await until(
+      'the verification failure counted',
+      async () =>
+        (await counter('tributary_websub_verifications_total', { mode: 'subscribe', outcome: 'failed' })) >
+          failedBefore || undefined,
+    );
     expect(subscriber.verifications.some((v) => v.path === '/cb/refuses')).toBe(true);
     expect(await rowFor('/cb/refuses')).toBeUndefined();
   });
 
   it('refuses bad requests with 400 naming the problem, topics that are not its feeds included', async () => {
     const cases: [Record<string, string>, RegExp][] = [
-      [{ 'hub.mode': 'publish', 'hub.callback': `${subscriber.url}/x`, 'hub.topic': `${stack.base}/feeds/all.rss` }, /hub.mode/],
-      [{ 'hub.mode': 'subscribe', 'hub.callback': `${subscriber.url}/x`, 'hub.topic': 'https://elsewhere.example/feed.xml' }, /not a feed of this service/],
-      [{ 'hub.mode': 'subscribe', 'hub.callback': `${subscriber.url}/x`, 'hub.topic': `${stack.base}/feeds/nope.rss` }, /names no feed/],
-      [{ 'hub.mode': 'subscribe', 'hub.callback': 'gopher://x', 'hub.topic': `${stack.base}/feeds/all.rss` }, /hub.callback/],
-      [{ 'hub.mode': 'subscribe', 'hub.callback': `${subscriber.url}/x`, 'hub.topic': `${stack.base}/feeds/all.rss`, 'hub.secret': 'x'.repeat(200) }, /200 bytes/],
+      [
+        { 'hub.mode': 'publish', 'hub.callback': `${subscriber.url}/x`, 'hub.topic': `${stack.base}/feeds/all.rss` },
+        /hub.mode/,
+      ],
+      [
+        {
+          'hub.mode': 'subscribe',
+          'hub.callback': `${subscriber.url}/x`,
+          'hub.topic': 'https://elsewhere.example/feed.xml',
+        },
+        /not a feed of this service/,
+      ],
+      [
+        { 'hub.mode': 'subscribe', 'hub.callback': `${subscriber.url}/x`, 'hub.topic': `${stack.base}/feeds/nope.rss` },
+        /names no feed/,
+      ],
+      [
+        { 'hub.mode': 'subscribe', 'hub.callback': 'gopher://x', 'hub.topic': `${stack.base}/feeds/all.rss` },
+        /hub.callback/,
+      ],
+      [
+        {
+          'hub.mode': 'subscribe',
+          'hub.callback': `${subscriber.url}/x`,
+          'hub.topic': `${stack.base}/feeds/all.rss`,
+          'hub.secret': 'x'.repeat(200),
+        },
+        /200 bytes/,
+      ],
     ];
     for (const [fields, message] of cases) {
       const response = await hubRequest(fields);
       expect(response.status, JSON.stringify(fields)).toBe(400);
       expect(await response.text()).toMatch(message);
     }
-    const json = await fetch(`${stack.base}/websub`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const json = await fetch(`${stack.base}/websub`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(json.status).toBe(415);
   });
 
@@ -100,7 +154,11 @@ output:
     const response = await subscribe('/cb/private', `${stack.base}/feeds/all.rss`);
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/private/);
-    const localhost = await hubRequest({ 'hub.mode': 'subscribe', 'hub.callback': 'http://localhost:9/cb', 'hub.topic': `${stack.base}/feeds/all.rss` });
+    const localhost = await hubRequest({
+      'hub.mode': 'subscribe',
+      'hub.callback': 'http://localhost:9/cb',
+      'hub.topic': `${stack.base}/feeds/all.rss`,
+    });
     expect(localhost.status).toBe(400);
     expect(subscriber.verifications.some((v) => v.path === '/cb/private')).toBe(false);
   });
@@ -109,21 +167,31 @@ output:
     const topic = `${stack.base}/feeds/all.json`;
     await subscribe('/cb/leaving', topic);
     await until('subscribed', () => rowFor('/cb/leaving'));
-    const response = await hubRequest({ 'hub.mode': 'unsubscribe', 'hub.callback': `${subscriber.url}/cb/leaving`, 'hub.topic': topic });
+    const response = await hubRequest({
+      'hub.mode': 'unsubscribe',
+      'hub.callback': `${subscriber.url}/cb/leaving`,
+      'hub.topic': topic,
+    });
     expect(response.status).toBe(202);
     await until('unsubscribed', async () => ((await rowFor('/cb/leaving')) ? undefined : true));
-    expect(subscriber.verifications.filter((v) => v.path === '/cb/leaving').map((v) => v.params['hub.mode'])).toEqual(['subscribe', 'unsubscribe']);
+    expect(subscriber.verifications.filter((v) => v.path === '/cb/leaving').map((v) => v.params['hub.mode'])).toEqual([
+      'subscribe',
+      'unsubscribe',
+    ]);
   });
 
   it('holds at most maxSubscriptions live subscriptions, expired leases not counted', async () => {
     await stack.database.db.delete(websubSubscriptions);
-    for (const path of ['/cb/1', '/cb/2', '/cb/3']) expect((await subscribe(path, `${stack.base}/feeds/all.rss`)).status).toBe(202);
-    await until('three subscriptions', async () => ((await rows()).length === 3 || undefined));
+    for (const path of ['/cb/1', '/cb/2', '/cb/3'])
+      expect((await subscribe(path, `${stack.base}/feeds/all.rss`)).status).toBe(202);
+    await until('three subscriptions', async () => (await rows()).length === 3 || undefined);
     const full = await subscribe('/cb/4', `${stack.base}/feeds/all.rss`);
     expect(full.status).toBe(503);
     // Renewing an existing subscription is not a new one.
     expect((await subscribe('/cb/1', `${stack.base}/feeds/all.rss`)).status).toBe(202);
-    await stack.database.db.update(websubSubscriptions).set({ expiresAt: sql`now() - interval '1 second'` })
+    await stack.database.db
+      .update(websubSubscriptions)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
       .where(eq(websubSubscriptions.callback, `${subscriber.url}/cb/3`));
     expect((await subscribe('/cb/4', `${stack.base}/feeds/all.rss`)).status).toBe(202);
     await until('the fourth stored', () => rowFor('/cb/4'));
@@ -134,7 +202,13 @@ output:
   it('answers 404 when push delivery is off or an external hub is configured', async () => {
     stack.ctx = withWebSub(original, { enabled: false });
     expect((await subscribe('/cb/off', `${stack.base}/feeds/all.rss`)).status).toBe(404);
-    stack.ctx = { ...original, config: { ...original.config, output: { ...original.config.output, baseUrl: stack.base, hub: 'https://hub.example/' } } };
+    stack.ctx = {
+      ...original,
+      config: {
+        ...original.config,
+        output: { ...original.config.output, baseUrl: stack.base, hub: 'https://hub.example/' },
+      },
+    };
     const external = await subscribe('/cb/off', `${stack.base}/feeds/all.rss`);
     expect(external.status).toBe(404);
     expect(await external.text()).toMatch('https://hub.example/');

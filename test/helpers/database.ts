@@ -68,17 +68,19 @@ export interface ChildDatabase {
 
 /** Databases for tests that run the CLI as child processes: PGlite in a temporary directory, and the real server when set. */
 export function childDatabases(): { name: 'pglite' | 'postgres'; create(): Promise<ChildDatabase> }[] {
-  const list: { name: 'pglite' | 'postgres'; create(): Promise<ChildDatabase> }[] = [{
-    name: 'pglite',
-    async create() {
-      const dir = mkdtempSync(join(tmpdir(), 'tributary-pglite-'));
-      return {
-        env: { DATA_DIR: dir },
-        open: () => openDatabase({ dataDir: dir }),
-        drop: async () => rmSync(dir, { recursive: true, force: true }),
-      };
+  const list: { name: 'pglite' | 'postgres'; create(): Promise<ChildDatabase> }[] = [
+    {
+      name: 'pglite',
+      async create() {
+        const dir = mkdtempSync(join(tmpdir(), 'tributary-pglite-'));
+        return {
+          env: { DATA_DIR: dir },
+          open: () => openDatabase({ dataDir: dir }),
+          drop: async () => rmSync(dir, { recursive: true, force: true }),
+        };
+      },
     },
-  }];
+  ];
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (adminUrl) {
     list.push({

@@ -18,10 +18,15 @@ export type OutputFormat = 'rss' | 'atom' | 'json';
 /** For tests that run these tools: jing starts a JVM each time, which takes seconds on a loaded machine. */
 export const VALIDATOR_TIMEOUT = 120_000;
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 function run(command: string, args: string[], input?: string): Promise<Run> {
-  if (!existsSync(command)) throw new Error(`${command} is missing: run .ci/validators (installs libxml2-utils, jing, python3-feedparser)`);
+  if (!existsSync(command))
+    throw new Error(`${command} is missing: run .ci/validators (installs libxml2-utils, jing, python3-feedparser)`);
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -62,9 +67,16 @@ export async function atomSchemaErrors(xml: string): Promise<string[]> {
     // jing's launcher warns about optional jars on stderr; the findings are on stdout.
     const errors = result.code === 0 ? [] : [result.stdout.trim() || result.stderr.trim()];
     const feedAuthor = await xpathCount(xml, `/${atom('feed')}/${atom('author')}`);
-    const noAuthor = await xpathCount(xml, `/${atom('feed')}/${atom('entry')}[not(${atom('author')}) and not(${atom('source')}/${atom('author')})]`);
-    if (feedAuthor === 0 && noAuthor > 0) errors.push(`RFC 4287 §4.1.1: ${noAuthor} entries without atom:author in a feed without one`);
-    const noLink = await xpathCount(xml, `/${atom('feed')}/${atom('entry')}[not(${atom('content')}) and not(${atom('link')}[not(@rel) or @rel='alternate'])]`);
+    const noAuthor = await xpathCount(
+      xml,
+      `/${atom('feed')}/${atom('entry')}[not(${atom('author')}) and not(${atom('source')}/${atom('author')})]`,
+    );
+    if (feedAuthor === 0 && noAuthor > 0)
+      errors.push(`RFC 4287 §4.1.1: ${noAuthor} entries without atom:author in a feed without one`);
+    const noLink = await xpathCount(
+      xml,
+      `/${atom('feed')}/${atom('entry')}[not(${atom('content')}) and not(${atom('link')}[not(@rel) or @rel='alternate'])]`,
+    );
     if (noLink > 0) errors.push(`RFC 4287 §4.1.2: ${noLink} entries with neither an alternate link nor content`);
     return errors;
   } finally {
@@ -72,7 +84,11 @@ export async function atomSchemaErrors(xml: string): Promise<string[]> {
   }
 }
 
-export interface FeedparserLink { rel: string | null; href: string | null; type: string | null }
+export interface FeedparserLink {
+  rel: string | null;
+  href: string | null;
+  type: string | null;
+}
 export interface FeedparserEntry {
   id: string | null;
   title: string | null;
@@ -114,11 +130,17 @@ const absoluteUrl = z.string().refine((value) => {
 }, 'must be an absolute http(s) URL');
 
 // RFC 3339 date-time (the profile of ISO 8601 JSON Feed requires).
-const rfc3339 = z.string().regex(/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/, 'must be an RFC 3339 date-time')
+const rfc3339 = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/, 'must be an RFC 3339 date-time')
   .refine((value) => Number.isFinite(Date.parse(value)), 'must be a real date');
 
-const author = z.looseObject({ name: z.string().optional(), url: absoluteUrl.optional(), avatar: absoluteUrl.optional() })
-  .refine((a) => a.name !== undefined || a.url !== undefined || a.avatar !== undefined, 'an author needs a name, url or avatar');
+const author = z
+  .looseObject({ name: z.string().optional(), url: absoluteUrl.optional(), avatar: absoluteUrl.optional() })
+  .refine(
+    (a) => a.name !== undefined || a.url !== undefined || a.avatar !== undefined,
+    'an author needs a name, url or avatar',
+  );
 
 const attachment = z.looseObject({
   url: absoluteUrl,
@@ -128,38 +150,45 @@ const attachment = z.looseObject({
   duration_in_seconds: z.number().nonnegative().optional(),
 });
 
-const item = z.looseObject({
-  id: z.string().min(1),
-  url: absoluteUrl.optional(),
-  external_url: absoluteUrl.optional(),
-  title: z.string().optional(),
-  content_html: z.string().optional(),
-  content_text: z.string().optional(),
-  summary: z.string().optional(),
-  image: absoluteUrl.optional(),
-  banner_image: absoluteUrl.optional(),
-  date_published: rfc3339.optional(),
-  date_modified: rfc3339.optional(),
-  authors: z.array(author).min(1).optional(),
-  tags: z.array(z.string()).optional(),
-  language: z.string().optional(),
-  attachments: z.array(attachment).optional(),
-}).refine((i) => i.content_html !== undefined || i.content_text !== undefined, 'an item needs content_html or content_text')
+const item = z
+  .looseObject({
+    id: z.string().min(1),
+    url: absoluteUrl.optional(),
+    external_url: absoluteUrl.optional(),
+    title: z.string().optional(),
+    content_html: z.string().optional(),
+    content_text: z.string().optional(),
+    summary: z.string().optional(),
+    image: absoluteUrl.optional(),
+    banner_image: absoluteUrl.optional(),
+    date_published: rfc3339.optional(),
+    date_modified: rfc3339.optional(),
+    authors: z.array(author).min(1).optional(),
+    tags: z.array(z.string()).optional(),
+    language: z.string().optional(),
+    attachments: z.array(attachment).optional(),
+  })
+  .refine(
+    (i) => i.content_html !== undefined || i.content_text !== undefined,
+    'an item needs content_html or content_text',
+  )
   .refine((i) => !('author' in i), 'JSON Feed 1.1 uses authors (an array), not author');
 
-const jsonFeed11 = z.looseObject({
-  version: z.literal('https://jsonfeed.org/version/1.1'),
-  title: z.string(),
-  home_page_url: absoluteUrl.optional(),
-  feed_url: absoluteUrl.optional(),
-  next_url: absoluteUrl.optional(),
-  description: z.string().optional(),
-  icon: absoluteUrl.optional(),
-  favicon: absoluteUrl.optional(),
-  authors: z.array(author).min(1).optional(),
-  language: z.string().optional(),
-  items: z.array(item),
-}).refine((f) => !('author' in f), 'JSON Feed 1.1 uses authors (an array), not author');
+const jsonFeed11 = z
+  .looseObject({
+    version: z.literal('https://jsonfeed.org/version/1.1'),
+    title: z.string(),
+    home_page_url: absoluteUrl.optional(),
+    feed_url: absoluteUrl.optional(),
+    next_url: absoluteUrl.optional(),
+    description: z.string().optional(),
+    icon: absoluteUrl.optional(),
+    favicon: absoluteUrl.optional(),
+    authors: z.array(author).min(1).optional(),
+    language: z.string().optional(),
+    items: z.array(item),
+  })
+  .refine((f) => !('author' in f), 'JSON Feed 1.1 uses authors (an array), not author');
 
 /** The JSON Feed 1.1 field rules (https://www.jsonfeed.org/version/1.1/) a body breaks; empty when it keeps them. */
 export function jsonFeedErrors(body: string): string[] {

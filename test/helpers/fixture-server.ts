@@ -36,9 +36,10 @@ export async function startFixtureServer(routes: Record<string, Route> = {}): Pr
     url: `http://127.0.0.1:${port}`,
     routes: table,
     hits,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -17,4 +17,8 @@ export function missing(what: string, available: boolean, howToGet: string): boo
 export const postgresAdminUrl = process.env.TEST_DATABASE_URL;
 
 export const missingPostgres = (suite: string) =>
-  missing(`TEST_DATABASE_URL (a real Postgres server) for ${suite}`, Boolean(postgresAdminUrl), 'set TEST_DATABASE_URL=postgres://…');
+  missing(
+    `TEST_DATABASE_URL (a real Postgres server) for ${suite}`,
+    Boolean(postgresAdminUrl),
+    'set TEST_DATABASE_URL=postgres://…',
+  );

@@ -20,7 +20,11 @@ export interface Stack {
 }
 
 /** Starts fixture feeds on 127.0.0.1, opens the database, syncs the config from `yaml(feedsUrl)`, starts the server. */
-export async function startStack(testDb: TestDatabase, routes: Record<string, Route>, yaml: (feedsUrl: string) => string): Promise<Stack> {
+export async function startStack(
+  testDb: TestDatabase,
+  routes: Record<string, Route>,
+  yaml: (feedsUrl: string) => string,
+): Promise<Stack> {
   const feeds = await startFixtureServer(routes);
   const database = await testDb.open();
   const stack = { feeds, database } as Stack;

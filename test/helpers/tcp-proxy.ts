@@ -37,9 +37,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     restore() {
       down = false;
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of open) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of open) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,8 +1,15 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface Verification { path: string; params: Record<string, string> }
-export interface Delivery { path: string; headers: IncomingHttpHeaders; body: Buffer }
+export interface Verification {
+  path: string;
+  params: Record<string, string>;
+}
+export interface Delivery {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
 
 /** How a callback path answers: echo the challenge or not, and the status of content deliveries. */
 export interface CallbackBehaviour {
@@ -38,11 +45,13 @@ export async function startSubscriber(): Promise<TestSubscriber> {
       return res.writeHead(200, { 'content-type': 'text/plain' }).end(params['hub.challenge'] ?? '');
     }
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => {
-      deliveries.push({ path: url.pathname, headers: req.headers, body: Buffer.concat(chunks) });
-      if (how.hang) return held.push(res);
-      res.writeHead(how.deliveryStatus ?? 204).end();
-    });
+    req
+      .on('data', (chunk: Buffer) => chunks.push(chunk))
+      .on('end', () => {
+        deliveries.push({ path: url.pathname, headers: req.headers, body: Buffer.concat(chunks) });
+        if (how.hang) return held.push(res);
+        res.writeHead(how.deliveryStatus ?? 204).end();
+      });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -51,9 +60,10 @@ export async function startSubscriber(): Promise<TestSubscriber> {
     deliveries,
     behaviour,
     release: () => held.splice(0).forEach((res) => res.writeHead(503).end()),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

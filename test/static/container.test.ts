@@ -5,8 +5,20 @@ import { parse } from 'yaml';
 // No Docker engine runs here: these check the files' structure so a broken edit is caught before anyone builds.
 describe('container files', () => {
   const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
-    services: Record<string, { image?: string; build?: string; command?: string[]; environment?: Record<string, string>;
-      volumes?: string[]; healthcheck?: { test?: string[] }; depends_on?: Record<string, { condition: string }>; profiles?: string[]; stop_grace_period?: string }>;
+    services: Record<
+      string,
+      {
+        image?: string;
+        build?: string;
+        command?: string[];
+        environment?: Record<string, string>;
+        volumes?: string[];
+        healthcheck?: { test?: string[] };
+        depends_on?: Record<string, { condition: string }>;
+        profiles?: string[];
+        stop_grace_period?: string;
+      }
+    >;
     volumes: Record<string, unknown>;
   };
   const dockerfile = readFileSync('Dockerfile', 'utf8');

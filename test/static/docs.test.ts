@@ -7,18 +7,31 @@ import { parseConfig } from '../../src/config/load.js';
 
 // The documentation is checked like code: a moved file, a renamed heading or a new config key or metric that the
 // docs do not follow fails here instead of misleading the next reader.
-const DOCS = ['README.md', 'CONTRIBUTING.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...readdirSync('docs')
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 const read = (file: string) => readFileSync(file, 'utf8');
 /** Markdown without its fenced code blocks, where link-like text is not a link. */
 const prose = (text: string) => text.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '');
 /** Fenced blocks of one language. */
-const blocks = (text: string, lang: string) => [...text.matchAll(new RegExp(`^\`\`\`${lang}\\n([\\s\\S]*?)^\`\`\`$`, 'gm'))].map((m) => m[1]!);
+const blocks = (text: string, lang: string) =>
+  [...text.matchAll(new RegExp(`^\`\`\`${lang}\\n([\\s\\S]*?)^\`\`\`$`, 'gm'))].map((m) => m[1]!);
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to dashes. */
 function anchors(markdown: string): Set<string> {
   const slugs = new Set<string>();
   for (const [, heading] of prose(markdown).matchAll(/^#{1,6}\s+(.+)$/gm)) {
-    slugs.add(heading!.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-'));
+    slugs.add(
+      heading!
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .replace(/\s/g, '-'),
+    );
   }
   return slugs;
 }
@@ -47,8 +60,11 @@ describe('documentation', () => {
   });
 
   it('refers to nothing a reader of the repository does not have', () => {
-    const outside = DOCS.flatMap((file) => read(file).split('\n').map((line, i) => ({ where: `${file}:${i + 1}`, line })))
-      .filter(({ line }) => /PRODUCT\.md|NOTES\.md|\bissue \d+|\bissues? #\d+/i.test(line));
+    const outside = DOCS.flatMap((file) =>
+      read(file)
+        .split('\n')
+        .map((line, i) => ({ where: `${file}:${i + 1}`, line })),
+    ).filter(({ line }) => /PRODUCT\.md|NOTES\.md|\bissue \d+|\bissues? #\d+/i.test(line));
     expect(outside.map((o) => `${o.where}: ${o.line}`)).toEqual([]);
   });
 
@@ -95,7 +111,9 @@ describe('documentation', () => {
   it('shows a layout in CONTRIBUTING.md with exactly the entries of src/', () => {
     const tree = /^src\/\n([\s\S]*?)^\S/m.exec(read('CONTRIBUTING.md'))?.[1] ?? '';
     const listed = [...tree.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1]!.replace(/\/$/, '')).sort();
-    const actual = readdirSync('src').filter((name) => !name.endsWith('.test.ts')).sort();
+    const actual = readdirSync('src')
+      .filter((name) => !name.endsWith('.test.ts'))
+      .sort();
     expect(listed).toEqual(actual);
   });
 });

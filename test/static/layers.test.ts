@@ -27,14 +27,38 @@ const ALLOWED: Record<string, readonly string[]> = {
   storage: ['util', 'types', 'config', 'db', 'processor', 'dedup', 'topics', 'metrics'],
   opml: ['util', 'types', 'config', 'processor'],
   worker: [
-    'util', 'types', 'log', 'config', 'db', 'fetcher', 'parser', 'processor', 'topics', 'dedup', 'fulltext', 'metrics', 'storage',
+    'util',
+    'types',
+    'log',
+    'config',
+    'db',
+    'fetcher',
+    'parser',
+    'processor',
+    'topics',
+    'dedup',
+    'fulltext',
+    'metrics',
+    'storage',
     'websub',
   ],
   // The web side shares the context type with the worker, and two WebSub modules: the push subscriptions' state, and
   // taking in content a hub pushed (as a fetch would). The hub checks callback addresses with the fetcher's guard.
   http: [
-    'util', 'types', 'log', 'config', 'db', 'processor', 'storage', 'metrics', 'opml', 'websub', 'worker/context',
-    'worker/websub-subscriber', 'worker/ingest-pushed', 'fetcher/address-guard',
+    'util',
+    'types',
+    'log',
+    'config',
+    'db',
+    'processor',
+    'storage',
+    'metrics',
+    'opml',
+    'websub',
+    'worker/context',
+    'worker/websub-subscriber',
+    'worker/ingest-pushed',
+    'fetcher/address-guard',
   ],
   reload: ['config', 'storage', 'worker/context'],
   bootstrap: ['config', 'db', 'env', 'log', 'storage', 'worker/context'],
@@ -43,7 +67,8 @@ const ALLOWED: Record<string, readonly string[]> = {
 };
 
 const SRC = 'src';
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*\(?\s*['"]([^'"]+)['"]/gm;
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;])import\s*\(?\s*['"]([^'"]+)['"]/gm;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -5,7 +5,11 @@ import { FEED_MEDIA_TYPES } from './mime.js';
 function author(entry: FeedEntry): string {
   // RFC 4287 §4.1.1: every entry names an author; without one from the source, the lead outlet is the author.
   const person = entry.author ?? { name: entry.outlets[0]?.name ?? 'Tributary' };
-  return element('author', {}, textElement('name', person.name) + (person.email ? textElement('email', person.email) : ''));
+  return element(
+    'author',
+    {},
+    textElement('name', person.name) + (person.email ? textElement('email', person.email) : ''),
+  );
 }
 
 function source(entry: FeedEntry): string | undefined {
@@ -31,9 +35,13 @@ function entryElement(entry: FeedEntry): string {
     entry.summary && textElement('summary', entry.summary, { type: 'text' }),
     textElement('content', entry.contentHtml, { type: 'html' }),
     ...entry.categories.map((c) => element('category', { term: c })),
-    entry.enclosure && element('link', {
-      rel: 'enclosure', href: entry.enclosure.url, type: entry.enclosure.type, length: entry.enclosure.length,
-    }),
+    entry.enclosure &&
+      element('link', {
+        rel: 'enclosure',
+        href: entry.enclosure.url,
+        type: entry.enclosure.type,
+        length: entry.enclosure.length,
+      }),
     source(entry),
   ].filter((line): line is string => Boolean(line));
   return element('entry', {}, `${indent(lines, 2)}\n  `);

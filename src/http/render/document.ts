@@ -112,7 +112,8 @@ function enclosureOf(enclosures: StoryView['enclosures']): Enclosure | undefined
   return undefined;
 }
 
-const outletLink = (o: EntryOutlet) => (o.url ? `<a href="${escapeXml(o.url)}">${escapeXml(o.name)}</a>` : escapeXml(o.name));
+const outletLink = (o: EntryOutlet) =>
+  o.url ? `<a href="${escapeXml(o.url)}">${escapeXml(o.name)}</a>` : escapeXml(o.name);
 const coverageText = (coverage: readonly EntryOutlet[]) =>
   `Reported by ${coverage.length} outlet${coverage.length === 1 ? '' : 's'}: ${coverage.map((o) => o.name).join(', ')}.`;
 const shortTime = (date: Date) => `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
@@ -120,16 +121,36 @@ const shortTime = (date: Date) => `${date.toISOString().replace('T', ' ').slice(
 /** The story's history as lines, newest first: its events, then the first report by the lead outlet. */
 function timelineOf(story: StoryView, lead: EntryOutlet | undefined): TimelineItem[] {
   if (story.timeline.length === 0) return [];
-  const items = story.timeline.map((event): TimelineItem => (event.kind === 'title'
-    ? { at: writableDate(event.at), kind: 'title', outlet: event.sourceName, oldTitle: event.oldTitle ?? '', newTitle: event.newTitle ?? '',
-      text: `Headline changed by ${event.sourceName}: “${event.oldTitle ?? ''}” → “${event.newTitle ?? ''}”` }
-    : { at: writableDate(event.at), kind: 'outlet', outlet: event.sourceName, text: `Also reported by ${event.sourceName}` }));
+  const items = story.timeline.map((event): TimelineItem =>
+    event.kind === 'title'
+      ? {
+          at: writableDate(event.at),
+          kind: 'title',
+          outlet: event.sourceName,
+          oldTitle: event.oldTitle ?? '',
+          newTitle: event.newTitle ?? '',
+          text: `Headline changed by ${event.sourceName}: “${event.oldTitle ?? ''}” → “${event.newTitle ?? ''}”`,
+        }
+      : {
+          at: writableDate(event.at),
+          kind: 'outlet',
+          outlet: event.sourceName,
+          text: `Also reported by ${event.sourceName}`,
+        },
+  );
   const first = lead?.name ?? 'the first outlet';
-  const earlier = story.earlierEvents > 0
-    ? [`${story.earlierEvents} earlier change${story.earlierEvents === 1 ? '' : 's'} not shown`] : [];
+  const earlier =
+    story.earlierEvents > 0
+      ? [`${story.earlierEvents} earlier change${story.earlierEvents === 1 ? '' : 's'} not shown`]
+      : [];
   return [
     ...items,
-    { at: writableDate(story.publishedAt), kind: 'first', outlet: first, text: [...earlier, `First reported by ${first}`].join('; ') },
+    {
+      at: writableDate(story.publishedAt),
+      kind: 'first',
+      outlet: first,
+      text: [...earlier, `First reported by ${first}`].join('; '),
+    },
   ];
 }
 
@@ -137,16 +158,25 @@ function timelineOf(story: StoryView, lead: EntryOutlet | undefined): TimelineIt
  * The lead article's content framed by what Tributary knows of the story: on top feeds, the outlets counted first; then
  * the other outlets that carried it; then its timeline when it has one.
  */
-function contentOf(story: StoryView, outlets: EntryOutlet[], coverage: EntryOutlet[] | undefined, timeline: TimelineItem[]): string {
+function contentOf(
+  story: StoryView,
+  outlets: EntryOutlet[],
+  coverage: EntryOutlet[] | undefined,
+  timeline: TimelineItem[],
+): string {
   const parts: string[] = [];
   if (coverage) {
-    parts.push(`<p>Reported by ${coverage.length} outlet${coverage.length === 1 ? '' : 's'}: ${coverage.map(outletLink).join(', ')}.</p>`);
+    parts.push(
+      `<p>Reported by ${coverage.length} outlet${coverage.length === 1 ? '' : 's'}: ${coverage.map(outletLink).join(', ')}.</p>`,
+    );
   }
   parts.push(story.contentHtml ?? story.summaryHtml ?? '');
   const others = outlets.slice(1);
   if (others.length > 0 && !coverage) parts.push(`<p>Also reported by ${others.map(outletLink).join(', ')}.</p>`);
   if (timeline.length > 0) {
-    const lines = timeline.map((t) => `<li><time datetime="${t.at.toISOString()}">${shortTime(t.at)}</time> ${escapeXml(t.text)}</li>`);
+    const lines = timeline.map(
+      (t) => `<li><time datetime="${t.at.toISOString()}">${shortTime(t.at)}</time> ${escapeXml(t.text)}</li>`,
+    );
     parts.push(`<p>Timeline (newest first):</p><ul>${lines.join('')}</ul>`);
   }
   return parts.join('');
@@ -154,7 +184,11 @@ function contentOf(story: StoryView, outlets: EntryOutlet[], coverage: EntryOutl
 
 function entryOf(story: StoryView, coverageIds?: readonly string[]): FeedEntry {
   const outlets = story.outlets.map((o): EntryOutlet => ({
-    id: o.sourceId, name: o.name, url: webUrl(o.url), feedUrl: webUrl(o.feedUrl), siteUrl: webUrl(o.siteUrl),
+    id: o.sourceId,
+    name: o.name,
+    url: webUrl(o.url),
+    feedUrl: webUrl(o.feedUrl),
+    siteUrl: webUrl(o.siteUrl),
   }));
   const coverage = coverageIds && outlets.filter((o) => coverageIds.includes(o.id));
   const timeline = timelineOf(story, outlets[0]);
@@ -181,7 +215,11 @@ function entryOf(story: StoryView, coverageIds?: readonly string[]): FeedEntry {
  * The one model every format is written from, built once per request. `coverage` (top-stories feeds) gives, per story
  * id, the outlets counted for its rank.
  */
-export function buildFeedDocument(meta: FeedMeta, stories: readonly StoryView[], coverage?: ReadonlyMap<number, readonly string[]>): FeedDocument {
+export function buildFeedDocument(
+  meta: FeedMeta,
+  stories: readonly StoryView[],
+  coverage?: ReadonlyMap<number, readonly string[]>,
+): FeedDocument {
   const entries = stories.map((story) => entryOf(story, coverage?.get(story.id) ?? (coverage ? [] : undefined)));
   const updated = entries.reduce((max, e) => (e.updated > max ? e.updated : max), new Date(0));
   return {

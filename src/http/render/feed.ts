@@ -8,7 +8,11 @@ export const CONTENT_TYPES = Object.fromEntries(
   Object.entries(FEED_MEDIA_TYPES).map(([format, type]) => [format, `${type}; charset=utf-8`]),
 ) as Record<FeedFormat, string>;
 
-const WRITERS: Record<FeedFormat, (doc: FeedDocument) => Iterable<string>> = { rss: writeRss, atom: writeAtom, json: writeJsonFeed };
+const WRITERS: Record<FeedFormat, (doc: FeedDocument) => Iterable<string>> = {
+  rss: writeRss,
+  atom: writeAtom,
+  json: writeJsonFeed,
+};
 
 // Pieces are gathered into strings of about this many characters before being encoded: many small buffers of
 // similar size, which the allocator reuses, rather than feed-sized strings and buffers that fragment the heap.

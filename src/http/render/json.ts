@@ -1,9 +1,20 @@
 import type { FeedDocument, FeedEntry } from './document.js';
 
 // JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/), typed; JSON.stringify does all the escaping.
-interface JsonFeedAuthor { name: string }
-interface JsonOutlet { id: string; name: string; url?: string; feed_url?: string }
-interface JsonFeedAttachment { url: string; mime_type: string; size_in_bytes?: number }
+interface JsonFeedAuthor {
+  name: string;
+}
+interface JsonOutlet {
+  id: string;
+  name: string;
+  url?: string;
+  feed_url?: string;
+}
+interface JsonFeedAttachment {
+  url: string;
+  mime_type: string;
+  size_in_bytes?: number;
+}
 interface JsonFeedItem {
   id: string;
   url?: string;
@@ -36,7 +47,12 @@ interface JsonFeed {
   items: JsonFeedItem[];
 }
 
-const outlet = (o: FeedEntry['outlets'][number]): JsonOutlet => ({ id: o.id, name: o.name, url: o.url, feed_url: o.feedUrl });
+const outlet = (o: FeedEntry['outlets'][number]): JsonOutlet => ({
+  id: o.id,
+  name: o.name,
+  url: o.url,
+  feed_url: o.feedUrl,
+});
 
 function item(entry: FeedEntry): JsonFeedItem {
   return {
@@ -55,9 +71,17 @@ function item(entry: FeedEntry): JsonFeedItem {
     _tributary: {
       outlets: entry.outlets.map(outlet),
       coverage: entry.coverage && { count: entry.coverage.length, outlets: entry.coverage.map(outlet) },
-      timeline: entry.timeline.length === 0 ? undefined : entry.timeline.map((t) => ({
-        at: t.at.toISOString(), kind: t.kind, outlet: t.outlet, old_title: t.oldTitle, new_title: t.newTitle, text: t.text,
-      })),
+      timeline:
+        entry.timeline.length === 0
+          ? undefined
+          : entry.timeline.map((t) => ({
+              at: t.at.toISOString(),
+              kind: t.kind,
+              outlet: t.outlet,
+              old_title: t.oldTitle,
+              new_title: t.newTitle,
+              text: t.text,
+            })),
     },
   };
 }

@@ -13,7 +13,8 @@ export function parsePerson(raw: string | null | undefined): Person | undefined 
   const rss = /^(\S+@\S+)\s*\((.+)\)$/.exec(text);
   if (rss && EMAIL.test(rss[1]!)) return { name: rss[2]!.trim() || rss[1]!, email: rss[1]! };
   const mailbox = /^(.*?)\s*<(\S+@\S+)>$/.exec(text);
-  if (mailbox && EMAIL.test(mailbox[2]!)) return { name: mailbox[1]!.replace(/^"(.*)"$/, '$1').trim() || mailbox[2]!, email: mailbox[2]! };
+  if (mailbox && EMAIL.test(mailbox[2]!))
+    return { name: mailbox[1]!.replace(/^"(.*)"$/, '$1').trim() || mailbox[2]!, email: mailbox[2]! };
   if (EMAIL.test(text)) return { name: text, email: text };
   return { name: text };
 }

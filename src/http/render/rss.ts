@@ -31,9 +31,12 @@ function item(entry: FeedEntry): string {
     entry.contentHtml && textElement('content:encoded', entry.contentHtml),
     author(entry),
     ...entry.categories.map((c) => textElement('category', c)),
-    entry.enclosure && element('enclosure', {
-      url: entry.enclosure.url, length: entry.enclosure.length ?? 0, type: entry.enclosure.type,
-    }),
+    entry.enclosure &&
+      element('enclosure', {
+        url: entry.enclosure.url,
+        length: entry.enclosure.length ?? 0,
+        type: entry.enclosure.type,
+      }),
     lead?.feedUrl && textElement('source', lead.name, { url: lead.feedUrl }),
   ].filter((line): line is string => Boolean(line));
   return element('item', {}, `${indent(lines, 3)}\n    `);

@@ -10,12 +10,21 @@ const text = (...args: Parameters<typeof renderFeed>) => Buffer.concat(renderFee
 // Reference output per format (test/fixtures/golden/feed.*, from the stories in test/fixtures/story-views.ts), checked
 // in: UPDATE_GOLDEN=1 rewrites them after an intended change; review the diff. Each is also read by the real consumers below.
 const urls = (query: string) => ({
-  rss: `http://feeds.test/feeds/defense.rss${query}`, atom: `http://feeds.test/feeds/defense.atom${query}`, json: `http://feeds.test/feeds/defense.json${query}`,
+  rss: `http://feeds.test/feeds/defense.rss${query}`,
+  atom: `http://feeds.test/feeds/defense.atom${query}`,
+  json: `http://feeds.test/feeds/defense.json${query}`,
 });
-const DOCUMENT = buildFeedDocument({
-  name: 'defense', title: 'Tributary: Defense & <NATO>', description: ']]> "alliance" news', baseUrl: 'http://feeds.test',
-  self: urls('?limit=4&q=a%26b'), next: urls('?limit=4&q=a%26b&before=MTIzOjQ'),
-}, STORIES);
+const DOCUMENT = buildFeedDocument(
+  {
+    name: 'defense',
+    title: 'Tributary: Defense & <NATO>',
+    description: ']]> "alliance" news',
+    baseUrl: 'http://feeds.test',
+    self: urls('?limit=4&q=a%26b'),
+    next: urls('?limit=4&q=a%26b&before=MTIzOjQ'),
+  },
+  STORIES,
+);
 
 describe.each(['rss', 'atom', 'json'] as const)('the %s writer', { timeout: VALIDATOR_TIMEOUT }, (format) => {
   const body = text(format, DOCUMENT);
@@ -46,17 +55,25 @@ describe('the XML writers', { timeout: VALIDATOR_TIMEOUT }, () => {
 
   it('an empty feed is valid too', async () => {
     const empty = buildFeedDocument({ name: 'all', title: 'T', baseUrl: 'http://feeds.test', self: urls('') }, []);
-    for (const format of ['rss', 'atom', 'json'] as const) expect(await feedValidityErrors(format, text(format, empty))).toEqual([]);
+    for (const format of ['rss', 'atom', 'json'] as const)
+      expect(await feedValidityErrors(format, text(format, empty))).toEqual([]);
   });
 
   it('a feed bigger than the encoding chunks comes out whole, multi-byte characters intact', () => {
-    const many = Array.from({ length: 300 }, (_, i) => ({ ...STORIES[1]!, id: 100 + i, uid: `urn:tributary:story:${100 + i}`, contentHtml: `<p>${'€ ü 😀 '.repeat(100)}${i}</p>` }));
+    const many = Array.from({ length: 300 }, (_, i) => ({
+      ...STORIES[1]!,
+      id: 100 + i,
+      uid: `urn:tributary:story:${100 + i}`,
+      contentHtml: `<p>${'€ ü 😀 '.repeat(100)}${i}</p>`,
+    }));
     const doc = buildFeedDocument({ name: 'all', title: 'T', baseUrl: 'http://feeds.test', self: urls('') }, many);
     const json = text('json', doc);
     expect(json.length).toBeGreaterThan(300_000);
     // Written an item at a time, yet exactly what JSON.stringify would write.
     expect(json).toBe(`${JSON.stringify(JSON.parse(json), null, 2)}\n`);
-    expect((JSON.parse(json) as { items: { content_html: string }[] }).items.map((i) => i.content_html)).toEqual(many.map((s) => s.contentHtml));
+    expect((JSON.parse(json) as { items: { content_html: string }[] }).items.map((i) => i.content_html)).toEqual(
+      many.map((s) => s.contentHtml),
+    );
     const atom = text('atom', doc);
     expect(atom.match(/<entry>/g)).toHaveLength(300);
     expect(atom).toContain(`&lt;p&gt;${'€ ü 😀 '.repeat(100)}299&lt;/p&gt;`);

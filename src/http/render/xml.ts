@@ -2,9 +2,11 @@ import { escapeXml } from '../../util/escape.js';
 
 export type Attributes = Record<string, string | number | undefined>;
 
-const attributeList = (attributes: Attributes) => Object.entries(attributes)
-  .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
-  .map(([key, value]) => ` ${key}="${escapeXml(String(value))}"`).join('');
+const attributeList = (attributes: Attributes) =>
+  Object.entries(attributes)
+    .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
+    .map(([key, value]) => ` ${key}="${escapeXml(String(value))}"`)
+    .join('');
 
 /** An element whose content is already XML (child elements); attribute values are escaped, undefined ones left out. */
 export function element(name: string, attributes: Attributes, children?: string): string {

@@ -23,7 +23,9 @@ const configKeys = new WeakMap<object, string>();
 export function configKey(config: AppContext['config']): string {
   let key = configKeys.get(config);
   if (!key) {
-    key = createHash('sha1').update(JSON.stringify({ output: config.output, topics: config.topics })).digest('base64url');
+    key = createHash('sha1')
+      .update(JSON.stringify({ output: config.output, topics: config.topics }))
+      .digest('base64url');
     configKeys.set(config, key);
   }
   return key;
@@ -31,12 +33,14 @@ export function configKey(config: AppContext['config']): string {
 
 function notModified(request: FastifyRequest, etag: string, version: number): boolean {
   const ifNoneMatch = request.headers['if-none-match'];
-  if (ifNoneMatch) return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*');
+  if (ifNoneMatch)
+    return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*');
   const ifModifiedSince = Date.parse(request.headers['if-modified-since'] ?? '');
   return Number.isFinite(ifModifiedSince) && Math.floor(version / 1000) * 1000 <= ifModifiedSince;
 }
 
-export const plain = (reply: FastifyReply, status: number, message: string) => reply.code(status).type('text/plain; charset=utf-8').send(`${message}\n`);
+export const plain = (reply: FastifyReply, status: number, message: string) =>
+  reply.code(status).type('text/plain; charset=utf-8').send(`${message}\n`);
 
 /** What a feed route hands to the shared serving path: where its body lives in the cache and how to make it. */
 export interface FeedRequest {
@@ -59,7 +63,9 @@ function feedSender(cache: FeedCache, ctx: () => AppContext): SendFeed {
     let entry: CachedFeed;
     try {
       const data = await cache.currentVersion();
-      entry = await cache.getOrRender(key, version ? version(data) : data, CONTENT_TYPES[format], () => renders.run(render));
+      entry = await cache.getOrRender(key, version ? version(data) : data, CONTENT_TYPES[format], () =>
+        renders.run(render),
+      );
     } catch (err) {
       if (!isDatabaseUnavailable(err)) throw err;
       // The database is unreachable: serve what was rendered before, or ask the reader to come back.
@@ -70,7 +76,9 @@ function feedSender(cache: FeedCache, ctx: () => AppContext): SendFeed {
       }
       entry = stale;
     }
-    reply.header('etag', entry.etag).header('last-modified', new Date(entry.version).toUTCString())
+    reply
+      .header('etag', entry.etag)
+      .header('last-modified', new Date(entry.version).toUTCString())
       .header('cache-control', 'public, max-age=60');
     const { output } = ctx().config;
     if (output.trustProxy && !output.baseUrl) reply.header('vary', 'X-Forwarded-Host, X-Forwarded-Proto');
@@ -91,7 +99,8 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: () => AppContext, 
     const name = match?.[1];
     if (match && name === 'top') return sendTopFeed(request, reply, ctx(), send, undefined, match[2] as FeedFormat);
     const topic = name === 'all' ? undefined : config.topics.find((t) => t.id === name);
-    if (!match || !name || (name !== 'all' && !topic)) return plain(reply, 404, `No such feed: /feeds/${request.params.file}`);
+    if (!match || !name || (name !== 'all' && !topic))
+      return plain(reply, 404, `No such feed: /feeds/${request.params.file}`);
     const format = match[2] as FeedFormat;
     const parsed = parseFeedQuery(request.query as Record<string, unknown>, config.output.limit);
     if (!parsed.ok) return plain(reply, 400, parsed.message);
@@ -110,7 +119,8 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: () => AppContext, 
     const context = ctx();
     const match = FEED_FILE.exec(request.params.file);
     const topic = context.config.topics.find((t) => t.id === request.params.topic);
-    if (!match || match[1] !== 'top' || !topic) return plain(reply, 404, `No such feed: /feeds/${request.params.topic}/${request.params.file}`);
+    if (!match || match[1] !== 'top' || !topic)
+      return plain(reply, 404, `No such feed: /feeds/${request.params.topic}/${request.params.file}`);
     return sendTopFeed(request, reply, context, send, topic, match[2] as FeedFormat);
   });
 }

@@ -10,7 +10,8 @@ describe('metricsAccess', () => {
 
   it('loopbackOnly admits 127.0.0.0/8 and ::1 (also IPv4-mapped), nothing else', () => {
     const config = { loopbackOnly: true };
-    for (const address of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1']) expect(metricsAccess(config, address, undefined).ok, address).toBe(true);
+    for (const address of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1'])
+      expect(metricsAccess(config, address, undefined).ok, address).toBe(true);
     for (const address of ['10.0.0.1', '::ffff:10.0.0.1', '2001:db8::1', '0.0.0.0', undefined]) {
       expect(metricsAccess(config, address, undefined), String(address)).toMatchObject({ ok: false, status: 403 });
     }
@@ -20,7 +21,16 @@ describe('metricsAccess', () => {
     const config = { token: TOKEN, loopbackOnly: false };
     expect(metricsAccess(config, '203.0.113.9', `Bearer ${TOKEN}`)).toEqual({ ok: true });
     expect(metricsAccess(config, '203.0.113.9', `bearer  ${TOKEN} `)).toEqual({ ok: true });
-    for (const header of [undefined, '', 'Bearer', `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(1)}`, `Basic ${TOKEN}`, TOKEN, `Bearer ${TOKEN} extra`]) {
+    for (const header of [
+      undefined,
+      '',
+      'Bearer',
+      `Bearer ${TOKEN}x`,
+      `Bearer ${TOKEN.slice(1)}`,
+      `Basic ${TOKEN}`,
+      TOKEN,
+      `Bearer ${TOKEN} extra`,
+    ]) {
       expect(metricsAccess(config, '127.0.0.1', header), String(header)).toMatchObject({ ok: false, status: 401 });
     }
   });

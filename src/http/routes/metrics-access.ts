@@ -24,12 +24,18 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
  * Whether a scrape may read /metrics under the `metrics` options: from loopback only (the connection's address, not
  * a forwarded one), with the bearer token, or both. Open when neither is set.
  */
-export function metricsAccess(config: MetricsAccessConfig, remoteAddress: string | undefined, authorization: string | undefined): MetricsAccess {
-  if (config.loopbackOnly && !isLoopback(remoteAddress)) return { ok: false, status: 403, message: 'metrics are served to loopback connections only' };
+export function metricsAccess(
+  config: MetricsAccessConfig,
+  remoteAddress: string | undefined,
+  authorization: string | undefined,
+): MetricsAccess {
+  if (config.loopbackOnly && !isLoopback(remoteAddress))
+    return { ok: false, status: 403, message: 'metrics are served to loopback connections only' };
   if (config.token !== undefined) {
     const given = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
     // Compared as digests: equal length, constant time.
-    if (!given || !timingSafeEqual(digest(given), digest(config.token))) return { ok: false, status: 401, message: 'metrics need a bearer token' };
+    if (!given || !timingSafeEqual(digest(given), digest(config.token)))
+      return { ok: false, status: 401, message: 'metrics need a bearer token' };
   }
   return { ok: true };
 }

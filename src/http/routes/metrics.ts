@@ -21,12 +21,18 @@ export function registerMetrics(app: FastifyInstance, ctx: () => AppContext): vo
       return reply.code(access.status).type('text/plain; charset=utf-8').send(`${access.message}\n`);
     }
     try {
-      const [row] = await database.db.select({ value: count() }).from(sources).where(gt(sources.consecutiveFailures, 0));
+      const [row] = await database.db
+        .select({ value: count() })
+        .from(sources)
+        .where(gt(sources.consecutiveFailures, 0));
       metrics.sourcesFailing.set(Number(row?.value ?? 0));
       // Due sources nobody has claimed yet: a backlog that grows means the workers are not keeping up.
-      const [due] = await queryRows<{ waiting: number; oldest: number | null }>(database.db, sql`
+      const [due] = await queryRows<{ waiting: number; oldest: number | null }>(
+        database.db,
+        sql`
         select count(*)::int as waiting, extract(epoch from now() - min(next_fetch_at))::float8 as oldest from sources
-        where in_config and enabled and not gone and next_fetch_at <= now() and (lease_until is null or lease_until <= now())`);
+        where in_config and enabled and not gone and next_fetch_at <= now() and (lease_until is null or lease_until <= now())`,
+      );
       metrics.sourcesDue.set(Number(due?.waiting ?? 0));
       metrics.schedulerOverdue.set(Math.max(0, Number(due?.oldest ?? 0)));
       metrics.websubSubscriptions.set(await countLiveSubscriptions(database.db));

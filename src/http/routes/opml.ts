@@ -7,7 +7,9 @@ export function registerOpmlRoute(app: FastifyInstance, ctx: () => AppContext): 
   app.get('/opml', async (_request, reply) => {
     const { config, database } = ctx();
     const rows = new Map((await listSources(database.db)).map((s) => [s.id, s]));
-    return reply.type('text/x-opml; charset=utf-8').header('content-disposition', 'inline; filename="tributary.opml"')
+    return reply
+      .type('text/x-opml; charset=utf-8')
+      .header('content-disposition', 'inline; filename="tributary.opml"')
       .send(renderOpml(config.output.title, sourcesForOpml(config, rows)));
   });
 }

@@ -8,7 +8,10 @@ import { STATUS_PAGE_CSP, renderStatusPage } from '../render/status-page.js';
 export function registerStatusPage(app: FastifyInstance, ctx: () => AppContext): void {
   app.get('/', async (request, reply) => {
     const { config, database } = ctx();
-    const [stories, sourceRows] = await Promise.all([queryStories(database.db, { limit: 20 }), listSources(database.db)]);
+    const [stories, sourceRows] = await Promise.all([
+      queryStories(database.db, { limit: 20 }),
+      listSources(database.db),
+    ]);
     const html = renderStatusPage({
       title: config.output.title,
       description: config.output.description,

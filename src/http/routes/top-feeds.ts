@@ -14,10 +14,19 @@ const RECOUNT_MS = 60_000;
 
 /** /feeds/top.{rss,atom,json} and /feeds/{topic}/top.{rss,atom,json}: stories ranked by outlets within a window. */
 export async function sendTopFeed(
-  request: FastifyRequest, reply: FastifyReply, ctx: AppContext, send: SendFeed, topic: TopicConfig | undefined, format: FeedFormat,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ctx: AppContext,
+  send: SendFeed,
+  topic: TopicConfig | undefined,
+  format: FeedFormat,
 ): Promise<unknown> {
   const { config, database } = ctx;
-  const defaults: TopFeedQuery = { windowMs: config.output.top.window, minOutlets: config.output.top.minOutlets, limit: config.output.top.limit };
+  const defaults: TopFeedQuery = {
+    windowMs: config.output.top.window,
+    minOutlets: config.output.top.minOutlets,
+    limit: config.output.top.limit,
+  };
   const parsed = parseTopQuery(request.query as Record<string, unknown>, defaults);
   if (!parsed.ok) return plain(reply, 400, parsed.message);
   const query = parsed.query;
@@ -32,15 +41,23 @@ export async function sendTopFeed(
     format,
     version: (data) => Math.max(data, minute),
     async render() {
-      const { stories, coverage } = await queryTopStories(database.db, { ...query, topic: topic?.id, now: new Date(minute) });
+      const { stories, coverage } = await queryTopStories(database.db, {
+        ...query,
+        topic: topic?.id,
+        now: new Date(minute),
+      });
       const window = formatWindow(query.windowMs);
-      const doc = buildFeedDocument({
-        name,
-        title: `${config.output.title}: ${topic ? `${topic.title ?? topic.id}, top stories` : 'Top stories'}`,
-        description: `Stories carried by the most outlets in the last ${window} (at least ${query.minOutlets}), most covered first`,
-        baseUrl,
-        self: formatUrls(baseUrl, name, params),
-      }, stories, coverage);
+      const doc = buildFeedDocument(
+        {
+          name,
+          title: `${config.output.title}: ${topic ? `${topic.title ?? topic.id}, top stories` : 'Top stories'}`,
+          description: `Stories carried by the most outlets in the last ${window} (at least ${query.minOutlets}), most covered first`,
+          baseUrl,
+          self: formatUrls(baseUrl, name, params),
+        },
+        stories,
+        coverage,
+      );
       return renderFeed(format, doc);
     },
   });

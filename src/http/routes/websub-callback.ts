@@ -7,7 +7,8 @@ import { effectiveSource, type AppContext } from '../../worker/context.js';
 import { verifySignature } from '../../websub/signature.js';
 import { isLive, sourceSubscription } from '../../worker/websub-subscriber.js';
 
-const plain = (reply: FastifyReply, status: number, message: string) => reply.code(status).type('text/plain; charset=utf-8').send(message);
+const plain = (reply: FastifyReply, status: number, message: string) =>
+  reply.code(status).type('text/plain; charset=utf-8').send(message);
 
 type Query = Record<string, string | string[] | undefined>;
 const one = (query: Query, name: string) => (typeof query[name] === 'string' ? query[name] : undefined);
@@ -20,38 +21,56 @@ export function registerWebSubCallback(app: FastifyInstance, ctx: () => AppConte
   app.register(async (scope) => {
     // A pushed body is a feed document: the same cap as a fetched one (read when the routes are built).
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ctx().config.defaults.maxBytes }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: ctx().config.defaults.maxBytes },
+      (_request, body, done) => done(null, body),
+    );
 
-    scope.get<{ Params: { sourceId: string }; Querystring: Query }>('/websub/callback/:sourceId', async (request, reply) => {
-      const { database, config } = ctx();
-      const query = request.query;
-      const mode = one(query, 'hub.mode');
-      const topic = one(query, 'hub.topic');
-      const challenge = one(query, 'hub.challenge') ?? '';
-      const row = await sourceSubscription(database.db, request.params.sourceId);
-      const ours = row !== undefined && row.topic === topic;
-      if (mode === 'subscribe' && ours && row.state !== 'denied') {
-        const lease = Number(one(query, 'hub.lease_seconds'));
-        const seconds = Number.isSafeInteger(lease) && lease > 0 ? lease : config.output.websub.subscribe.leaseSeconds;
-        await database.db.update(websubSourceSubscriptions)
-          .set({ state: 'active', leaseSeconds: seconds, expiresAt: new Date(Date.now() + seconds * 1000), lastError: null })
-          .where(eq(websubSourceSubscriptions.sourceId, row.sourceId));
-        request.log.info({ source: row.sourceId, leaseSeconds: seconds }, 'websub: the source\'s hub verified our subscription');
-        return plain(reply, 200, challenge);
-      }
-      if (mode === 'unsubscribe') {
-        // We confirm an unsubscription only for what we no longer want: no subscription, or a source gone from the config.
-        const wanted = ours && config.sources.some((s) => s.id === row.sourceId);
-        return wanted ? plain(reply, 404, 'still subscribed') : plain(reply, 200, challenge);
-      }
-      if (mode === 'denied' && ours) {
-        await database.db.update(websubSourceSubscriptions)
-          .set({ state: 'denied', lastError: `denied by the hub: ${(one(query, 'hub.reason') ?? '').slice(0, 500)}` })
-          .where(eq(websubSourceSubscriptions.sourceId, row.sourceId));
-        return plain(reply, 200, '');
-      }
-      return plain(reply, 404, 'no such subscription');
-    });
+    scope.get<{ Params: { sourceId: string }; Querystring: Query }>(
+      '/websub/callback/:sourceId',
+      async (request, reply) => {
+        const { database, config } = ctx();
+        const query = request.query;
+        const mode = one(query, 'hub.mode');
+        const topic = one(query, 'hub.topic');
+        const challenge = one(query, 'hub.challenge') ?? '';
+        const row = await sourceSubscription(database.db, request.params.sourceId);
+        const ours = row !== undefined && row.topic === topic;
+        if (mode === 'subscribe' && ours && row.state !== 'denied') {
+          const lease = Number(one(query, 'hub.lease_seconds'));
+          const seconds =
+            Number.isSafeInteger(lease) && lease > 0 ? lease : config.output.websub.subscribe.leaseSeconds;
+          await database.db
+            .update(websubSourceSubscriptions)
+            .set({
+              state: 'active',
+              leaseSeconds: seconds,
+              expiresAt: new Date(Date.now() + seconds * 1000),
+              lastError: null,
+            })
+            .where(eq(websubSourceSubscriptions.sourceId, row.sourceId));
+          request.log.info(
+            { source: row.sourceId, leaseSeconds: seconds },
+            "websub: the source's hub verified our subscription",
+          );
+          return plain(reply, 200, challenge);
+        }
+        if (mode === 'unsubscribe') {
+          // We confirm an unsubscription only for what we no longer want: no subscription, or a source gone from the config.
+          const wanted = ours && config.sources.some((s) => s.id === row.sourceId);
+          return wanted ? plain(reply, 404, 'still subscribed') : plain(reply, 200, challenge);
+        }
+        if (mode === 'denied' && ours) {
+          await database.db
+            .update(websubSourceSubscriptions)
+            .set({ state: 'denied', lastError: `denied by the hub: ${(one(query, 'hub.reason') ?? '').slice(0, 500)}` })
+            .where(eq(websubSourceSubscriptions.sourceId, row.sourceId));
+          return plain(reply, 200, '');
+        }
+        return plain(reply, 404, 'no such subscription');
+      },
+    );
 
     scope.post<{ Params: { sourceId: string } }>('/websub/callback/:sourceId', async (request, reply) => {
       const current = ctx();
@@ -72,15 +91,30 @@ export function registerWebSubCallback(app: FastifyInstance, ctx: () => AppConte
       }
       const { ingestPushed } = await import('../../worker/ingest-pushed.js');
       try {
-        const stored = await ingestPushed(current, effectiveSource(config, sourceConfig), row.topic, body, request.headers['content-type']);
+        const stored = await ingestPushed(
+          current,
+          effectiveSource(config, sourceConfig),
+          row.topic,
+          body,
+          request.headers['content-type'],
+        );
         metrics.websubPushes.inc({ outcome: 'ingested' });
-        request.log.info({ source: row.sourceId, new: stored.added, updated: stored.updated }, 'websub: pushed content ingested');
+        request.log.info(
+          { source: row.sourceId, new: stored.added, updated: stored.updated },
+          'websub: pushed content ingested',
+        );
       } catch (err) {
         metrics.websubPushes.inc({ outcome: 'failed' });
         const message = databaseErrorMessage(err);
-        request.log.warn({ source: row.sourceId, err: message }, 'websub: pushed content could not be ingested; the next poll fetches it');
-        await database.db.update(websubSourceSubscriptions).set({ lastError: `pushed content: ${message.slice(0, 500)}` })
-          .where(eq(websubSourceSubscriptions.sourceId, row.sourceId)).catch(() => {});
+        request.log.warn(
+          { source: row.sourceId, err: message },
+          'websub: pushed content could not be ingested; the next poll fetches it',
+        );
+        await database.db
+          .update(websubSourceSubscriptions)
+          .set({ lastError: `pushed content: ${message.slice(0, 500)}` })
+          .where(eq(websubSourceSubscriptions.sourceId, row.sourceId))
+          .catch(() => {});
       }
       return plain(reply, 202, '');
     });

@@ -7,7 +7,8 @@ import { countLiveSubscriptions, findSubscription } from '../../websub/store.js'
 import { topicTarget } from '../websub/topic.js';
 import { baseUrlOf } from '../base-url.js';
 
-const plain = (reply: FastifyReply, status: number, message: string) => reply.code(status).type('text/plain; charset=utf-8').send(`${message}\n`);
+const plain = (reply: FastifyReply, status: number, message: string) =>
+  reply.code(status).type('text/plain; charset=utf-8').send(`${message}\n`);
 
 /**
  * The hub (WebSub §5.1): form-encoded subscribe/unsubscribe requests for this service's own feeds. A valid request is
@@ -18,9 +19,13 @@ export function registerWebSubRoutes(app: FastifyInstance, ctx: () => AppContext
   app.addHook('onClose', () => verifier.idle());
   app.register(async (scope) => {
     // Requests are a few short parameters; a big body is someone else's.
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, body, done) => {
-      done(null, formFields(body as string));
-    });
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 16 * 1024 },
+      (_request, body, done) => {
+        done(null, formFields(body as string));
+      },
+    );
     scope.post('/websub', async (request, reply) => {
       const current = ctx();
       const { config, database } = current;
@@ -28,7 +33,8 @@ export function registerWebSubRoutes(app: FastifyInstance, ctx: () => AppContext
       if (!websub.enabled) return plain(reply, 404, 'Push delivery (WebSub) is off on this service');
       if (hub) return plain(reply, 404, `This service publishes through the hub ${hub}`);
       const form = /^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers['content-type'] ?? '');
-      if (!form || !request.body || typeof request.body !== 'object') return plain(reply, 415, 'Send the request as application/x-www-form-urlencoded');
+      if (!form || !request.body || typeof request.body !== 'object')
+        return plain(reply, 415, 'Send the request as application/x-www-form-urlencoded');
       const parsed = parseSubscriptionRequest(request.body as Record<string, unknown>);
       if (!parsed.ok) return plain(reply, 400, parsed.message);
       const subscription = parsed.request;
@@ -39,14 +45,22 @@ export function registerWebSubRoutes(app: FastifyInstance, ctx: () => AppContext
         try {
           assertPublicHost(new URL(subscription.callback));
         } catch {
-          return plain(reply, 400, 'hub.callback is a loopback, private or link-local address, which this hub does not contact');
+          return plain(
+            reply,
+            400,
+            'hub.callback is a loopback, private or link-local address, which this hub does not contact',
+          );
         }
       }
-      if (subscription.mode === 'subscribe' && await countLiveSubscriptions(database.db) >= websub.maxSubscriptions
-        && !await findSubscription(database.db, subscription.callback, subscription.topic)) {
+      if (
+        subscription.mode === 'subscribe' &&
+        (await countLiveSubscriptions(database.db)) >= websub.maxSubscriptions &&
+        !(await findSubscription(database.db, subscription.callback, subscription.topic))
+      ) {
         return plain(reply, 503, `The hub holds its limit of ${websub.maxSubscriptions} subscriptions`);
       }
-      if (verifier.full) return plain(reply.header('retry-after', '60'), 429, 'Too many subscription requests waiting for verification');
+      if (verifier.full)
+        return plain(reply.header('retry-after', '60'), 429, 'Too many subscription requests waiting for verification');
       verifier.accept(current, { request: subscription, target: topic.target, feedUrl: topic.canonical, baseUrl });
       return plain(reply, 202, 'Accepted: verification of intent follows');
     });

@@ -32,8 +32,14 @@ export class SubscriptionVerifier {
   }
 
   accept(ctx: AppContext, accepted: AcceptedRequest): void {
-    const task = this.limiter.run(() => this.process(ctx, accepted))
-      .catch((err: unknown) => ctx.log.error({ err: databaseErrorMessage(err), callback: accepted.request.callback }, 'websub: subscription not applied'))
+    const task = this.limiter
+      .run(() => this.process(ctx, accepted))
+      .catch((err: unknown) =>
+        ctx.log.error(
+          { err: databaseErrorMessage(err), callback: accepted.request.callback },
+          'websub: subscription not applied',
+        ),
+      )
       .finally(() => this.inFlight.delete(task));
     this.inFlight.add(task);
   }
@@ -48,7 +54,9 @@ export class SubscriptionVerifier {
     const websub = config.output.websub;
     const leaseSeconds = clampLease(request.leaseSeconds, websub.leaseSeconds);
     const verification = await verifyIntent(request, leaseSeconds, {
-      timeoutMs: websub.delivery.timeout, allowPrivate: websub.allowPrivateCallbacks, userAgent: config.defaults.userAgent,
+      timeoutMs: websub.delivery.timeout,
+      allowPrivate: websub.allowPrivateCallbacks,
+      userAgent: config.defaults.userAgent,
     });
     metrics.websubVerifications.inc({ mode: request.mode, outcome: verification.ok ? 'verified' : 'failed' });
     const about = { mode: request.mode, callback: request.callback, topic: request.topic };
@@ -63,9 +71,19 @@ export class SubscriptionVerifier {
     }
     // What the subscriber can fetch now counts as delivered: it is sent the feed again when that changes.
     const digest = feedDigest(await renderFeedTarget(database.db, config, target, baseUrl));
-    const saved = await saveSubscription(database.db, {
-      callback: request.callback, topic: request.topic, feedUrl, baseUrl, secret: request.secret, leaseSeconds, digest,
-    }, websub.maxSubscriptions);
+    const saved = await saveSubscription(
+      database.db,
+      {
+        callback: request.callback,
+        topic: request.topic,
+        feedUrl,
+        baseUrl,
+        secret: request.secret,
+        leaseSeconds,
+        digest,
+      },
+      websub.maxSubscriptions,
+    );
     if (saved) log.info({ ...about, leaseSeconds }, 'websub: subscribed');
     else log.warn({ ...about, max: websub.maxSubscriptions }, 'websub: subscription refused: the hub is full');
   }

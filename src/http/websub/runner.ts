@@ -14,8 +14,15 @@ import { claimPublish, notifyHub } from '../../websub/publish.js';
 import { retryDelay } from '../../websub/retry.js';
 import { signBody } from '../../websub/signature.js';
 import {
-  claimDueDeliveries, countLiveSubscriptions, deleteSubscriptionById, markFeedChanged, purgeExpired, recordDelivered,
-  recordFailedDelivery, subscribedFeeds, type SubscriptionRow,
+  claimDueDeliveries,
+  countLiveSubscriptions,
+  deleteSubscriptionById,
+  markFeedChanged,
+  purgeExpired,
+  recordDelivered,
+  recordFailedDelivery,
+  subscribedFeeds,
+  type SubscriptionRow,
 } from '../../websub/store.js';
 import { topicTarget } from './topic.js';
 
@@ -37,7 +44,10 @@ export interface RunnerOptions {
 
 const PURGE_EVERY_MS = 60_000;
 
-interface Rendered { body: Buffer[]; digest: string }
+interface Rendered {
+  body: Buffer[];
+  digest: string;
+}
 
 /**
  * Push delivery, run next to the scheduler in every process that runs passes (`serve`, `worker`). Every tick it reads
@@ -90,7 +100,7 @@ export function startWebSub(ctx: () => AppContext, options: RunnerOptions = {}):
     for (const name of ['all', ...config.topics.map((t) => t.id)]) {
       const target: FeedTarget = { name, format: 'rss', query: { limit: config.output.limit }, params };
       const body = await renderFeedTarget(database.db, config, target, baseUrl);
-      if (!await claimPublish(database.db, name, feedDigest(body))) continue;
+      if (!(await claimPublish(database.db, name, feedDigest(body)))) continue;
       const urls = formatUrls(baseUrl, name, params);
       for (const format of ['rss', 'atom', 'json'] as const) track(publish(current, hub, urls[format]));
     }
@@ -98,7 +108,7 @@ export function startWebSub(ctx: () => AppContext, options: RunnerOptions = {}):
 
   async function publish(current: AppContext, hub: string, topic: string): Promise<void> {
     const { delivery } = current.config.output.websub;
-    for (let failures = 0; ; ) {
+    for (let failures = 0; ;) {
       try {
         await notifyHub(hub, topic, { timeoutMs: delivery.timeout, userAgent: current.config.defaults.userAgent });
         metrics.websubPublishes.inc({ outcome: 'ok' });
@@ -107,7 +117,10 @@ export function startWebSub(ctx: () => AppContext, options: RunnerOptions = {}):
         failures++;
         const wait = retryDelay(failures, delivery);
         metrics.websubPublishes.inc({ outcome: wait === undefined ? 'gave_up' : 'failed' });
-        current.log.warn({ hub, topic, err: (err as Error).message, retryInMs: wait }, 'websub: could not notify the hub');
+        current.log.warn(
+          { hub, topic, err: (err as Error).message, retryInMs: wait },
+          'websub: could not notify the hub',
+        );
         if (wait === undefined) return;
         // Waits between retries end at shutdown: the hub is told at the next change instead.
         if (await sleep(wait, false, { signal: stopping.signal }).catch(() => true)) return;
@@ -136,7 +149,11 @@ export function startWebSub(ctx: () => AppContext, options: RunnerOptions = {}):
     let failure: string;
     try {
       const status = await postTo(row.callback, {
-        body, headers, timeoutMs: websub.delivery.timeout, allowPrivate: websub.allowPrivateCallbacks, lookup: options.lookup,
+        body,
+        headers,
+        timeoutMs: websub.delivery.timeout,
+        allowPrivate: websub.allowPrivateCallbacks,
+        lookup: options.lookup,
       });
       if (status >= 200 && status < 300) {
         await recordDelivered(database.db, row.id, row.pendingDigest ?? digest, digest);
@@ -158,7 +175,10 @@ export function startWebSub(ctx: () => AppContext, options: RunnerOptions = {}):
     const wait = retryDelay(attempts, websub.delivery);
     await recordFailedDelivery(database.db, row.id, attempts, wait, failure);
     metrics.websubDeliveries.inc({ outcome: wait === undefined ? 'gave_up' : 'failed' });
-    log.warn({ ...about, err: failure, attempts, retryInMs: wait }, wait === undefined ? 'websub: delivery given up' : 'websub: delivery failed');
+    log.warn(
+      { ...about, err: failure, attempts, retryInMs: wait },
+      wait === undefined ? 'websub: delivery given up' : 'websub: delivery failed',
+    );
   }
 
   async function tick(): Promise<void> {
@@ -185,8 +205,14 @@ export function startWebSub(ctx: () => AppContext, options: RunnerOptions = {}):
     // A claim outlives any one attempt: a process that dies mid-delivery leaves it to another once the claim ends.
     const claimMs = websub.delivery.timeout * 2 + 30_000;
     for (const row of await claimDueDeliveries(database.db, free, claimMs)) {
-      track(deliver(current, row).catch((err: unknown) =>
-        current.log.error({ err: databaseErrorMessage(err), callback: row.callback }, 'websub: delivery not recorded; retried when its claim ends')));
+      track(
+        deliver(current, row).catch((err: unknown) =>
+          current.log.error(
+            { err: databaseErrorMessage(err), callback: row.callback },
+            'websub: delivery not recorded; retried when its claim ends',
+          ),
+        ),
+      );
     }
   }
 

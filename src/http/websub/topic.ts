@@ -23,12 +23,19 @@ export function topicTarget(topic: string, baseUrl: string, config: Pick<Config,
     return refuse('is not a URL');
   }
   const prefix = new URL(`${baseUrl}/feeds/`);
-  if (url.origin !== prefix.origin || !url.pathname.startsWith(prefix.pathname) || url.hash || url.username || url.password) {
+  if (
+    url.origin !== prefix.origin ||
+    !url.pathname.startsWith(prefix.pathname) ||
+    url.hash ||
+    url.username ||
+    url.password
+  ) {
     return refuse(`is not a feed of this service (${prefix.href}…)`);
   }
   const match = FEED_FILE.exec(url.pathname.slice(prefix.pathname.length));
   const name = match?.[1];
-  if (!match || !name || (name !== 'all' && !config.topics.some((t) => t.id === name))) return refuse('names no feed of this service');
+  if (!match || !name || (name !== 'all' && !config.topics.some((t) => t.id === name)))
+    return refuse('names no feed of this service');
   if (url.searchParams.has('before')) return refuse('is a page of a feed (before=…), not a feed');
   const raw: Record<string, string | string[]> = {};
   for (const key of new Set(url.searchParams.keys())) {
@@ -39,5 +46,9 @@ export function topicTarget(topic: string, baseUrl: string, config: Pick<Config,
   if (!parsed.ok) return refuse(`has a bad query: ${parsed.message}`);
   const format = match[2] as FeedFormat;
   const params = canonicalParams(parsed.query, config.output.limit);
-  return { ok: true, target: { name, format, query: parsed.query, params }, canonical: formatUrls(baseUrl, name, params)[format] };
+  return {
+    ok: true,
+    target: { name, format, query: parsed.query, params },
+    canonical: formatUrls(baseUrl, name, params)[format],
+  };
 }
