@@ -18,8 +18,10 @@ environment: DATABASE_URL, DATA_DIR (./data), CONFIG (config/sources.yaml), PORT
 
 // Each command loads its own modules when it runs: the fetching stack (parsers, sanitizer, cheerio, dedup) is large,
 // and a `web` process has no use for it.
-const serveCommand = async (options: { web: boolean; worker: boolean }) =>
-  (await import('./commands/serve.js')).serveCommand(options);
+const serveCommand = async (options: { web: boolean; worker: boolean }) => {
+  if (options.worker) (await import('./commands/heap.js')).tuneIngestHeap();
+  return (await import('./commands/serve.js')).serveCommand(options);
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...rest] = argv;
@@ -32,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
       return serveCommand({ web: true, worker: false });
     case 'fetch': {
       const { values } = parseArgs({ args: rest, options: { source: { type: 'string', multiple: true } } });
+      (await import('./commands/heap.js')).tuneIngestHeap();
       return (await import('./commands/fetch.js')).fetchCommand(values.source ?? []);
     }
     case 'migrate':

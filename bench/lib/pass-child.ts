@@ -10,6 +10,7 @@ import { silentLogger } from '../../src/log.js';
 import { metrics } from '../../src/metrics/registry.js';
 import { createContext } from '../../src/worker/context.js';
 import { runPass } from '../../src/worker/pass.js';
+import { tuneIngestHeap } from '../../src/commands/heap.js';
 
 export interface PassChildResult {
   ms: number;
@@ -23,6 +24,8 @@ export interface PassChildResult {
   maxRssKiB: number;
 }
 
+// As the CLI does for every process that ingests.
+tuneIngestHeap();
 const options = JSON.parse(process.argv[2] ?? '{}') as { databaseUrl: string; configPath: string };
 const loaded = await loadConfig(options.configPath);
 if (!loaded.ok) throw new Error(loaded.errors.join('\n'));

@@ -8,6 +8,7 @@ import { openDatabase } from '../../src/db/client.js';
 import { silentLogger } from '../../src/log.js';
 import { syncSources } from '../../src/storage/sources.js';
 import { createContext } from '../../src/worker/context.js';
+import { tuneIngestHeap } from '../../src/commands/heap.js';
 import { runPass } from '../../src/worker/pass.js';
 
 interface RefreshOneOptions {
@@ -29,6 +30,8 @@ export interface RefreshOneResult {
   error?: string;
 }
 
+// As the CLI does for every process that ingests.
+tuneIngestHeap();
 const options = JSON.parse(process.argv[2] ?? '{}') as RefreshOneOptions;
 const result: RefreshOneResult = { maxRssKiB: 0 };
 const database = await openDatabase({ url: options.databaseUrl });

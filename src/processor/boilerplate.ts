@@ -21,7 +21,11 @@ const BOILERPLATE_LINE = new RegExp(
 
 /** True for a line that is page furniture rather than story text. */
 export function isBoilerplateLine(line: string): boolean {
-  const text = collapse(line);
+  return isBoilerplateText(collapse(line));
+}
+
+/** isBoilerplateLine for a line already collapsed. */
+function isBoilerplateText(text: string): boolean {
   if (text.length === 0) return true;
   // A long paragraph that merely mentions "copyright" is story text; notices are short.
   if (text.length > 300) return false;
@@ -47,7 +51,7 @@ export function cleanLines(text: string): string {
     .split(/\n+/)
     .map(collapse)
     .filter((line) => line.length > 0);
-  const kept = lines.filter((line) => !isBoilerplateLine(line));
+  const kept = lines.filter((line) => !isBoilerplateText(line));
   // Cross-promoted headline lists also arrive as runs of short title-like lines without final punctuation.
   return dropHeadlineRuns(kept).join('\n');
 }

@@ -9,6 +9,7 @@ import { NotAFeedError, type ParsedFeed } from '../parser/types.js';
 import type { SourceRow } from '../storage/sources.js';
 import type { EffectiveSource } from './context.js';
 import { discoverHub, type DiscoveredHub } from '../websub/discover.js';
+import type { ByteBudget } from '../util/byte-budget.js';
 
 export type FeedFetch =
   | { notModified: true; response: FetchResult }
@@ -17,6 +18,8 @@ export type FeedFetch =
       response: FetchResult;
       feed: ParsedFeed;
       /** Where the feed turned out to live, if not where we asked. */ movedTo?: string;
+      /** Gives back the document's bytes to the budget: call once its articles are stored (or the refresh failed). */
+      release: () => void;
       /** The WebSub hub the feed advertises. */
       hub?: DiscoveredHub;
     };
@@ -34,6 +37,7 @@ export async function fetchFeed(
   row: SourceRow,
   lookup?: LookupFunction,
   signal?: AbortSignal,
+  budget?: ByteBudget,
 ): Promise<FeedFetch> {
   const options = {
     timeoutMs: source.timeout,
@@ -53,18 +57,22 @@ export async function fetchFeed(
   });
   if (response.notModified) return { notModified: true, response };
   const limits = { maxItems: source.maxItems };
-  if (source.scrape)
-    return {
-      notModified: false,
-      response,
-      feed: scrapeFeed(takeText(response), source.scrape, limits),
-      movedTo: response.permanentUrl,
-    };
+  // Parsed, a document takes many times its size until its articles are stored: wait for room in the budget.
+  let release = budget ? await budget.acquire(response.body.length, signal) : () => {};
   try {
+    if (source.scrape)
+      return {
+        notModified: false,
+        response,
+        feed: scrapeFeed(takeText(response), source.scrape, limits),
+        movedTo: response.permanentUrl,
+        release,
+      };
     const hub = discoverHub(response.body, response.headers, response.url);
     const feed = await parseFeedBody(takeBody(response), response.headers['content-type'], limits);
-    return { notModified: false, response, feed, movedTo: response.permanentUrl, hub };
+    return { notModified: false, response, feed, movedTo: response.permanentUrl, hub, release };
   } catch (err) {
+    release();
     if (!(err instanceof NotAFeedError) || err.html === undefined) throw err;
     const link = discoverFeedLinks(err.html, response.url)[0];
     if (!link) throw new NotAFeedError('got an HTML page that advertises no feed (<link rel="alternate">)');
@@ -72,12 +80,14 @@ export async function fetchFeed(
     if (feedResponse.notModified)
       throw new FetchError(`discovered feed ${link} answered 304 to an unconditional request`);
     const hub = discoverHub(feedResponse.body, feedResponse.headers, feedResponse.url);
+    release = budget ? await budget.acquire(feedResponse.body.length, signal) : () => {};
     const feed = await parseFeedBody(takeBody(feedResponse), feedResponse.headers['content-type'], limits).catch(
       (inner: Error) => {
+        release();
         throw new NotAFeedError(`discovered feed ${link}: ${inner.message}`);
       },
     );
-    return { notModified: false, response: feedResponse, feed, movedTo: feedResponse.url, hub };
+    return { notModified: false, response: feedResponse, feed, movedTo: feedResponse.url, hub, release };
   }
 }
 

@@ -8,7 +8,7 @@ import { contextFromYaml } from '../../test/helpers/context.js';
 import { testDatabases } from '../../test/helpers/database.js';
 import { startFixtureServer, type FixtureServer } from '../../test/helpers/fixture-server.js';
 import { until } from '../../test/helpers/until.js';
-import { leaseMs, refreshDeadlineMs, runPass, type PassResult } from './pass.js';
+import { ingestBudget, leaseMs, refreshDeadlineMs, runPass, type PassResult } from './pass.js';
 
 const RSS = { 'content-type': 'application/rss+xml' };
 const feedOf = (id: string) => rss(id, rssItem(`${id}-1`, `Story ${id} about the pass of a worker`));
@@ -129,6 +129,31 @@ describe.each(testDatabases())('a pass on $name', (testDb) => {
         ['s1', null, 0],
       ]),
     );
+  });
+
+  it('parses a document only when the bytes in flight allow it, and gives them back whether it was stored or not', async () => {
+    feeds.routes.set('/good.xml', (_req, res) => res.writeHead(200, RSS).end(feedOf('good')));
+    feeds.routes.set('/other.xml', (_req, res) => res.writeHead(200, RSS).end(feedOf('other')));
+    feeds.routes.set('/broken.xml', (_req, res) => res.writeHead(200, RSS).end('<rss><channel><item><title>cut'));
+    const ids = ['good', 'other', 'broken'];
+    const ctx = await contextFromYaml(
+      `defaults: { perHostConcurrency: 32 }\nsources:\n${ids.map((id) => `  - { id: ${id}, url: "${feeds.url}/${id}.xml" }`).join('\n')}\n`,
+      database,
+    );
+    // Something else holds the whole budget: the three are downloaded, then wait.
+    const release = await ingestBudget.acquire(ingestBudget.limit);
+    const finished: string[] = [];
+    const pass = runPass(ctx, { force: true, onResult: (r) => finished.push(r.sourceId) });
+    await until('the three downloaded and waiting for room', () => (ingestBudget.waiters === 3 ? true : undefined));
+    expect(finished).toEqual([]);
+    release();
+    const results = await pass;
+    expect(results.map((r) => [r.sourceId, r.outcome.ok]).sort()).toEqual([
+      ['broken', false],
+      ['good', true],
+      ['other', true],
+    ]);
+    expect(ingestBudget.inUse).toBe(0);
   });
 
   it('skips a claimed source that is no longer in the configuration', async () => {

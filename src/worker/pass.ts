@@ -7,6 +7,7 @@ import { claimSources } from './claim.js';
 import { refreshSource, type RefreshOptions, type RefreshOutcome } from './refresh-source.js';
 import type { SourceRow } from '../storage/sources.js';
 import { afterSourceRefresh } from './websub-subscriber.js';
+import { ByteBudget } from '../util/byte-budget.js';
 
 export interface PassResult {
   sourceId: string;
@@ -34,6 +35,14 @@ export interface PassOptions {
   recheckMs?: number;
   current?: () => AppContext;
 }
+
+/**
+ * Documents parsed but not yet stored, in bytes of their bodies, across the passes of this process. A parsed feed
+ * takes 10–20× its size (a 10 MiB feed peaks at about +200 MiB): sixteen legal 10 MiB feeds refreshed at once would
+ * need gigabytes, while everyday feeds (tens to hundreds of KiB) never wait. A larger document is admitted alone.
+ */
+export const BYTES_IN_FLIGHT = 16 * 2 ** 20;
+export const ingestBudget = new ByteBudget(BYTES_IN_FLIGHT);
 
 /** A lease covers one source's refresh, article pages included: a generous multiple of the longest timeout. */
 export function leaseMs(ctx: AppContext): number {
@@ -140,6 +149,7 @@ async function refreshClaimed(ctx: AppContext, row: SourceRow, options: PassOpti
       lookup: options.lookup,
       signal: options.abort,
       deadlineMs: refreshDeadlineMs(ctx),
+      budget: ingestBudget,
       onFullTextError: (url, err) =>
         ctx.log.warn({ source: row.id, url, err: err.message }, 'full text not fetched: keeping the feed content'),
       onRecordError: (err) =>

@@ -15,6 +15,7 @@ import { backoffDelay, nextPollDelay } from './backoff.js';
 import type { EffectiveSource } from './context.js';
 import { withDeadline } from './deadline.js';
 import { fetchFeed } from './fetch-feed.js';
+import type { ByteBudget } from '../util/byte-budget.js';
 import type { DiscoveredHub } from '../websub/discover.js';
 
 export type RefreshOutcome =
@@ -49,6 +50,8 @@ export interface RefreshOptions {
   onRecordError?: (error: unknown) => void;
   /** Told of each article page full-text extraction could not fetch or read. */
   onFullTextError?: FullTextOptions['onError'];
+  /** Bytes in flight shared with the other refreshes of the process (parsed but not yet stored). */
+  budget?: ByteBudget;
 }
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
@@ -69,7 +72,7 @@ export async function refreshSource(
       options.signal,
       () => `refresh took longer than ${seconds(options.deadlineMs ?? 0)}: abandoned while ${stage}`,
       async (signal) => {
-        const fetched = await fetchFeed(source, row, options.lookup, signal);
+        const fetched = await fetchFeed(source, row, options.lookup, signal, options.budget);
         const { response } = fetched;
         if (fetched.notModified) {
           stage = 'recording';
@@ -83,48 +86,54 @@ export async function refreshSource(
             durationMs: Date.now() - started,
           };
         }
-        stage = 'normalizing';
-        const normalized = normalizeParsedFeed(fetched.feed, { feedUrl: response.url, now: attemptAt });
-        let { items } = normalized;
-        stage = 'fetching full text';
-        if (source.fullText)
-          items = await withFullText(db, source, items, {
-            lookup: options.lookup,
-            signal,
-            onError: options.onFullTextError,
-          });
-        signal.throwIfAborted();
-        // The pipeline: normalize → sketch (pure, per item) → store, which looks up candidates, plans the matches
-        // (dedup/plan.ts, pure) and applies the plan in one transaction.
-        stage = 'sketching';
-        const sketched = sketchArticles(items);
-        stage = 'storing';
-        const stored = await storeArticles(db, { id: source.id, tags: source.tags }, sketched, topics);
-        const movedTo =
-          fetched.movedTo && fetched.movedTo !== (row.currentUrl ?? source.url) ? fetched.movedTo : undefined;
-        stage = 'recording';
-        await recordSuccess(
-          db,
-          source,
-          row,
-          response,
-          fetched.feed,
-          normalized,
-          items.length,
-          attemptAt,
-          started,
-          movedTo,
-        );
-        return {
-          ok: true,
-          status: response.status,
-          notModified: false,
-          stored,
-          items: items.length,
-          durationMs: Date.now() - started,
-          movedTo,
-          hub: fetched.hub,
-        };
+        // Abandoned at the deadline or not, the document's bytes go back once this settles.
+        signal.addEventListener('abort', fetched.release, { once: true });
+        try {
+          stage = 'normalizing';
+          const normalized = normalizeParsedFeed(fetched.feed, { feedUrl: response.url, now: attemptAt });
+          let { items } = normalized;
+          stage = 'fetching full text';
+          if (source.fullText)
+            items = await withFullText(db, source, items, {
+              lookup: options.lookup,
+              signal,
+              onError: options.onFullTextError,
+            });
+          signal.throwIfAborted();
+          // The pipeline: normalize → sketch (pure, per item) → store, which looks up candidates, plans the matches
+          // (dedup/plan.ts, pure) and applies the plan in one transaction.
+          stage = 'sketching';
+          const sketched = sketchArticles(items);
+          stage = 'storing';
+          const stored = await storeArticles(db, { id: source.id, tags: source.tags }, sketched, topics);
+          const movedTo =
+            fetched.movedTo && fetched.movedTo !== (row.currentUrl ?? source.url) ? fetched.movedTo : undefined;
+          stage = 'recording';
+          await recordSuccess(
+            db,
+            source,
+            row,
+            response,
+            fetched.feed,
+            normalized,
+            items.length,
+            attemptAt,
+            started,
+            movedTo,
+          );
+          return {
+            ok: true,
+            status: response.status,
+            notModified: false,
+            stored,
+            items: items.length,
+            durationMs: Date.now() - started,
+            movedTo,
+            hub: fetched.hub,
+          };
+        } finally {
+          fetched.release();
+        }
       },
     );
   } catch (err) {
