@@ -212,8 +212,9 @@ export async function recordFailedDelivery(
 }
 
 /**
- * A delivery given up: waits for the next change (or restart), unless the subscription has now had `dropAfter`
- * deliveries in a row given up, when it is deleted (true): a dead callback is not retried at every change forever.
+ * A delivery given up: that content is settled (no runner queues it again, whichever noticed the change) and the
+ * subscription waits for the next change, unless it has now had `dropAfter` changes in a row given up, when it is
+ * deleted (true): a dead callback is not retried at every change forever.
  */
 export async function giveUpDelivery(
   db: Db,
@@ -231,6 +232,8 @@ export async function giveUpDelivery(
   await db
     .update(s)
     .set({
+      // Both read the row as it was: the digest given up becomes the one compared with at the next change.
+      deliveredDigest: sql`coalesce(${s.pendingDigest}, ${s.deliveredDigest})`,
       pendingDigest: null,
       attempts: 0,
       nextAttemptAt: null,
