@@ -3,11 +3,10 @@ import { count } from 'drizzle-orm';
 import { original, outletArticle, wireCopy, trimmedCopy } from '../../test/fixtures/dedup/pairs.js';
 import { GROUPS } from '../../test/fixtures/dedup/stories.js';
 import { testDatabases } from '../../test/helpers/database.js';
+import { storeNormalized } from '../../test/helpers/store.js';
 import type { Database } from '../db/client.js';
 import { articleBands, articles, sources, stories, topics as topicTable } from '../db/schema.js';
 import { compileTopic } from '../topics/match.js';
-import { sketchArticles } from '../dedup/sketch.js';
-import { storeArticles as storeSketched } from './articles.js';
 
 const [[airDefence, membership], [starship]] = GROUPS as [
   [(typeof GROUPS)[0][0], (typeof GROUPS)[0][1]],
@@ -17,14 +16,6 @@ const now = new Date('2026-11-20T00:00:00Z');
 const item = (guid: string, copy: { title: string; html: string }, date: string) =>
   outletArticle(guid, copy, date, now);
 const topics = [compileTopic({ id: 'nato', include: ['NATO'], exclude: [] })];
-
-/** Stores normalized items as the worker does: sketched first. */
-const storeArticles = (
-  db: Parameters<typeof storeSketched>[0],
-  source: Parameters<typeof storeSketched>[1],
-  items: Parameters<typeof sketchArticles>[0],
-  topics: Parameters<typeof storeSketched>[3],
-) => storeSketched(db, source, sketchArticles(items), topics);
 
 describe.each(testDatabases())('storeArticles on $name', (testDb) => {
   let database: Database;
@@ -39,7 +30,7 @@ describe.each(testDatabases())('storeArticles on $name', (testDb) => {
   afterAll(async () => database?.close());
 
   it('makes one story of copies arriving in the same batch, and keeps different reports apart', async () => {
-    const result = await storeArticles(
+    const result = await storeNormalized(
       database.db,
       { id: 'a', tags: [] },
       [
@@ -63,7 +54,7 @@ describe.each(testDatabases())('storeArticles on $name', (testDb) => {
   });
 
   it('joins a later copy from another source to the stored story, and stores nothing twice', async () => {
-    const result = await storeArticles(
+    const result = await storeNormalized(
       database.db,
       { id: 'b', tags: [] },
       [item('x', trimmedCopy(airDefence), '2026-11-05T11:00:00Z')],
@@ -72,7 +63,7 @@ describe.each(testDatabases())('storeArticles on $name', (testDb) => {
     expect(result).toMatchObject({ added: 1, merged: 1 });
     const [{ value: storyCount }] = (await database.db.select({ value: count() }).from(stories)) as [{ value: number }];
     expect(Number(storyCount)).toBe(3);
-    const again = await storeArticles(
+    const again = await storeNormalized(
       database.db,
       { id: 'b', tags: [] },
       [item('x', trimmedCopy(airDefence), '2026-11-05T11:00:00Z')],

@@ -3,11 +3,10 @@ import { eq } from 'drizzle-orm';
 import { original, outletArticle, wireCopy } from '../../test/fixtures/dedup/pairs.js';
 import { GROUPS } from '../../test/fixtures/dedup/stories.js';
 import { testDatabases } from '../../test/helpers/database.js';
+import { storeNormalized } from '../../test/helpers/store.js';
 import type { Database } from '../db/client.js';
 import { articles, sources, stories, storyTopics, topics as topicTable } from '../db/schema.js';
 import { compileTopic } from '../topics/match.js';
-import { sketchArticles } from '../dedup/sketch.js';
-import { storeArticles as storeSketched } from './articles.js';
 import { pruneArticles } from './retention.js';
 
 const now = new Date('2026-11-20T00:00:00Z');
@@ -25,18 +24,10 @@ const plain = (i: number) => ({
 });
 const topics = [compileTopic({ id: 'space', include: ['Starship', 'rocket*'], exclude: [] })];
 
-/** Stores normalized items as the worker does: sketched first. */
-const storeArticles = (
-  db: Parameters<typeof storeSketched>[0],
-  source: Parameters<typeof storeSketched>[1],
-  items: Parameters<typeof sketchArticles>[0],
-  topics: Parameters<typeof storeSketched>[3],
-) => storeSketched(db, source, sketchArticles(items), topics);
-
 describe.each(testDatabases())('retention on $name', (testDb) => {
   let database: Database;
   const store = (source: string, items: ReturnType<typeof item>[]) =>
-    storeArticles(database.db, { id: source, tags: [] }, items, topics);
+    storeNormalized(database.db, { id: source, tags: [] }, items, topics);
   const guids = async () =>
     (await database.db.select({ guid: articles.guid }).from(articles).orderBy(articles.guid)).map((r) => r.guid);
 

@@ -2,12 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { original, outletArticle, trimmedCopy, wireCopy } from '../../test/fixtures/dedup/pairs.js';
 import { GROUPS } from '../../test/fixtures/dedup/stories.js';
 import { testDatabases } from '../../test/helpers/database.js';
+import { storeNormalized } from '../../test/helpers/store.js';
 import type { Database } from '../db/client.js';
 import { sources, stories, storyEvents } from '../db/schema.js';
-import { storeArticles } from './articles.js';
 import { MAX_STORED_EVENTS, TIMELINE_LENGTH } from './timeline.js';
 import { queryStories } from './stories.js';
-import { sketchArticles } from '../dedup/sketch.js';
 
 const [[airDefence]] = GROUPS as unknown as [[(typeof GROUPS)[0][0]]];
 const now = new Date('2026-11-20T00:00:00Z');
@@ -17,7 +16,7 @@ const item = (guid: string, copy: { title: string; html: string }, date: string)
 describe.each(testDatabases())('story timeline on $name', (testDb) => {
   let database: Database;
   const store = (source: string, items: ReturnType<typeof item>[]) =>
-    storeArticles(database.db, { id: source, tags: [] }, sketchArticles(items), []);
+    storeNormalized(database.db, { id: source, tags: [] }, items, []);
   const story = async () => (await queryStories(database.db, { limit: 10 }))[0]!;
 
   beforeAll(async () => {
