@@ -6,14 +6,12 @@ import { promisify } from 'node:util';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
-import { parseConfig } from '../src/config/load.js';
 import { buildServer } from '../src/http/server.js';
 import { silentLogger } from '../src/log.js';
 import { bumpDataVersion } from '../src/storage/data-version.js';
-import { syncTopics } from '../src/storage/topics.js';
 import { createContext } from '../src/worker/context.js';
 import { benchDatabase, machine } from './lib/database.js';
-import { seedTo } from './lib/seed.js';
+import { seedDefenseTopic, seedTo } from './lib/seed.js';
 
 const ARTICLES = Number(process.env.BENCH_HTTP_ARTICLES ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
@@ -54,19 +52,11 @@ async function main() {
     // Searchable text for every story, one story in a thousand about hypersonic missiles, one in ten in the topic.
     await db.execute(sql`update stories set title = 'Hypersonic missile test ' || id where id % 1000 = 0`);
     await db.execute(sql`update stories set search = to_tsvector('english', title)`);
-    const parsed = parseConfig(
-      `sources:\n  - { id: seed, url: "https://seed.example/" }\ntopics:\n  - { id: defense, include: [missile] }\noutput: { baseUrl: "http://bench.test" }\n`,
-      'bench.yaml',
-    );
-    if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-    await syncTopics(db, parsed.config);
-    await db.execute(
-      sql`insert into story_topics (topic_id, story_id, published_at) select 'defense', id, published_at from stories where id % 10 = 0`,
-    );
+    const config = await seedDefenseTopic(db, 10);
     await db.execute(sql`vacuum analyze`);
     await bumpDataVersion(db);
 
-    const ctx = createContext({ config: parsed.config, configPath: 'bench.yaml', database, log: silentLogger() });
+    const ctx = createContext({ config, configPath: 'bench.yaml', database, log: silentLogger() });
     const app = buildServer(() => ctx);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

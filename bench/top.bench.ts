@@ -4,15 +4,13 @@
 // one request at a time, so the figure is the render path itself (query, views, writer), not throughput.
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
-import { parseConfig } from '../src/config/load.js';
 import { queryRows } from '../src/db/rows.js';
 import { buildServer } from '../src/http/server.js';
 import { silentLogger } from '../src/log.js';
 import { bumpDataVersion } from '../src/storage/data-version.js';
-import { syncTopics } from '../src/storage/topics.js';
 import { createContext } from '../src/worker/context.js';
 import { benchDatabase, machine } from './lib/database.js';
-import { seedTo } from './lib/seed.js';
+import { seedDefenseTopic, seedTo } from './lib/seed.js';
 
 const ARTICLES = Number(process.env.BENCH_TOP_ARTICLES ?? 1_000_000);
 const REQUESTS = Number(process.env.BENCH_TOP_REQUESTS ?? 30);
@@ -41,19 +39,11 @@ async function main() {
     // What ingest maintains: the article count, and updated_at at the newest report (here the story's own article).
     await db.execute(sql`update stories set article_count = 1 + (id / 10) % 4 where id % 10 = 0`);
     await db.execute(sql`update stories set updated_at = published_at`);
-    const parsed = parseConfig(
-      `sources:\n  - { id: seed, url: "https://seed.example/" }\ntopics:\n  - { id: defense, include: [missile] }\noutput: { baseUrl: "http://bench.test" }\n`,
-      'bench.yaml',
-    );
-    if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-    await syncTopics(db, parsed.config);
-    await db.execute(
-      sql`insert into story_topics (topic_id, story_id, published_at) select 'defense', id, published_at from stories where id % 20 = 0`,
-    );
+    const config = await seedDefenseTopic(db, 20);
     await db.execute(sql`vacuum analyze`);
     console.log(`seeded in ${((Date.now() - seeding) / 1000).toFixed(0)} s`);
 
-    const ctx = createContext({ config: parsed.config, configPath: 'bench.yaml', database, log: silentLogger() });
+    const ctx = createContext({ config, configPath: 'bench.yaml', database, log: silentLogger() });
     const app = buildServer(() => ctx, { versionTtlMs: 0 });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

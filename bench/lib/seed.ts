@@ -1,5 +1,8 @@
 import { sql } from 'drizzle-orm';
+import { parseConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
 import type { Db } from '../../src/db/client.js';
+import { syncTopics } from '../../src/storage/topics.js';
 
 /** Bulk-inserts stored articles (with stories and 20 band keys each) up to `total`, in SQL, so 1 M takes minutes. */
 export async function seedTo(db: Db, from: number, total: number): Promise<void> {
@@ -27,4 +30,21 @@ export async function seedTo(db: Db, from: number, total: number): Promise<void>
   // Measure a settled database, as a long-running one is: not one still vacuuming and checkpointing the bulk load.
   await db.execute(sql`vacuum analyze`);
   await db.execute(sql`checkpoint`);
+}
+
+/**
+ * The config the serving benches run with (one seed source, a topic "defense", links under http://bench.test), its
+ * topic synced, and every `every`th seeded story put in the topic.
+ */
+export async function seedDefenseTopic(db: Db, every: number): Promise<Config> {
+  const parsed = parseConfig(
+    `sources:\n  - { id: seed, url: "https://seed.example/" }\ntopics:\n  - { id: defense, include: [missile] }\noutput: { baseUrl: "http://bench.test" }\n`,
+    'bench.yaml',
+  );
+  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+  await syncTopics(db, parsed.config);
+  await db.execute(
+    sql`insert into story_topics (topic_id, story_id, published_at) select 'defense', id, published_at from stories where id % ${every} = 0`,
+  );
+  return parsed.config;
 }
