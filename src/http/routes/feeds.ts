@@ -50,8 +50,8 @@ export interface FeedRequest {
   render: () => Promise<Buffer[]>;
   /** The version the body must match; the data version by default (one that also moves with time for top stories). */
   version?: (dataVersion: number) => number;
-  /** The feed's own URL when it is a WebSub topic: sent with its hub in a Link header. */
-  self?: string;
+  /** The Link header (hub and self) when the feed is a WebSub topic. */
+  link?: string;
 }
 
 export type SendFeed = (request: FastifyRequest, reply: FastifyReply, feed: FeedRequest) => Promise<unknown>;
@@ -59,7 +59,7 @@ export type SendFeed = (request: FastifyRequest, reply: FastifyReply, feed: Feed
 /** Serves a feed from the render cache (rendering it at most once per version), with ETag, 304 and a stale fallback. */
 function feedSender(cache: FeedCache, ctx: () => AppContext): SendFeed {
   const renders = new Limiter(RENDERS_AT_ONCE);
-  return async (request, reply, { key, format, render, version, self }) => {
+  return async (request, reply, { key, format, render, version, link }) => {
     let entry: CachedFeed;
     try {
       const data = await cache.currentVersion();
@@ -82,8 +82,7 @@ function feedSender(cache: FeedCache, ctx: () => AppContext): SendFeed {
       .header('cache-control', 'public, max-age=60');
     const { output } = ctx().config;
     if (output.trustProxy && !output.baseUrl) reply.header('vary', 'X-Forwarded-Host, X-Forwarded-Proto');
-    const hub = self && hubUrlFor(output, baseUrlOf(request, output));
-    if (self && hub) reply.header('link', websubLinkHeader(hub, self));
+    if (link) reply.header('link', link);
     if (notModified(request, entry.etag, entry.version)) return reply.code(304).send();
     // The cached buffers are shared by every request for this feed, never copied; a big body is streamed piece by piece.
     reply.type(entry.contentType).header('content-length', entry.length);
@@ -107,11 +106,12 @@ export function registerFeedRoutes(app: FastifyInstance, ctx: () => AppContext, 
     const query = parsed.query;
     const baseUrl = baseUrlOf(request, config.output);
     const params = canonicalParams(query, config.output.limit);
+    // A page further back (before=…) never changes: it is no WebSub topic.
+    const hub = query.before ? undefined : hubUrlFor(config.output, baseUrl);
     return send(request, reply, {
       key: `${configKey(config)} ${baseUrl} ${name}.${format}?${params}`,
       format,
-      // A page further back (before=…) never changes: it is no WebSub topic.
-      self: query.before ? undefined : formatUrls(baseUrl, name, params)[format],
+      link: hub && websubLinkHeader(hub, formatUrls(baseUrl, name, params)[format]),
       render: () => renderFeedTarget(database.db, config, { name, format, query, params }, baseUrl),
     });
   });
