@@ -50,7 +50,9 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     onnotice: () => {},
     idle_timeout: 30,
     connect_timeout: 10,
-    connection: { application_name: applicationName },
+    // JIT compiles queries the planner guesses are big; ours are many small ones, where compiling costs more than
+    // it saves (tens of ms on a band lookup whose row estimate was stale).
+    connection: { application_name: applicationName, jit: 'off', plan_cache_mode: 'force_custom_plan' },
   });
   const db = drizzle(client, { schema });
   return {
