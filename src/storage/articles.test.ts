@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { original, outletArticle, wireCopy, trimmedCopy } from '../../test/fixtures/dedup/pairs.js';
 import { GROUPS } from '../../test/fixtures/dedup/stories.js';
 import { testDatabases } from '../../test/helpers/database.js';
 import { storeNormalized } from '../../test/helpers/store.js';
+import { queryRows } from '../db/rows.js';
 import type { Database } from '../db/client.js';
 import { articleBands, articles, sources, stories, topics as topicTable } from '../db/schema.js';
 import { compileTopic } from '../topics/match.js';
@@ -78,5 +79,29 @@ describe.each(testDatabases())('storeArticles on $name', (testDb) => {
     ];
     expect(Number(articleRows)).toBe(5);
     expect(Number(bandRows)).toBeGreaterThanOrEqual(5 * 15);
+  });
+
+  it('forgets the band keys of deleted articles, however they were deleted', async () => {
+    const bands = async (where = sql`true`) =>
+      (
+        await queryRows<{ n: number }>(
+          database.db,
+          sql`select count(*)::int as n from article_bands where article_id in (select id from articles where ${where})`,
+        )
+      )[0]!.n;
+    const total = async () =>
+      (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from article_bands`))[0]!.n;
+    const ofB = await bands(sql`source_id = 'b'`);
+    const ofFirst = await bands(sql`guid = '1'`);
+    expect(ofB).toBeGreaterThan(0);
+    expect(ofFirst).toBeGreaterThan(0);
+    const before = await total();
+    // A plain delete of one article…
+    await database.db.delete(articles).where(eq(articles.guid, '1'));
+    expect(await total()).toBe(before - ofFirst);
+    // …and a source's cascade to all of its articles.
+    await database.db.delete(sources).where(eq(sources.id, 'b'));
+    expect(await total()).toBe(before - ofFirst - ofB);
+    expect(await total()).toBe(await bands());
   });
 });
