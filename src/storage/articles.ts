@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { bigintArray, textArray } from '../db/arrays.js';
+import { bigintArray, jsonChunks, textArray } from '../db/arrays.js';
 import { queryRows } from '../db/rows.js';
 import { articles, sources, stories, storyTopics } from '../db/schema.js';
 import { planMatches, type PlanEntry } from '../dedup/plan.js';
@@ -13,6 +13,7 @@ import { saveBands } from './bands.js';
 import { lookupCandidates } from './candidates.js';
 import { bumpDataVersion } from './data-version.js';
 import { reconcileFounders } from './reconcile.js';
+import { noteArticlesAdded } from './statistics.js';
 import type { DbOrTx } from './tx.js';
 
 export type { DbOrTx } from './tx.js';
@@ -70,6 +71,7 @@ export async function storeArticles(
   result.merged += moved;
   // After the commit (and any merge): the row the version lives in would otherwise serialize every store's commit.
   if (result.added + result.updated + moved > 0) await bumpDataVersion(db);
+  if (result.added > 0) void noteArticlesAdded(db, result.added);
   return result;
 }
 
@@ -152,10 +154,10 @@ const articleValues = (item: SketchedArticle) => ({
 });
 
 /**
- * Inserts a batch of new articles in one statement with one parameter: the rows as a JSON array read by
- * jsonb_to_recordset. Building a VALUES list of ~18 parameters a row through the query builder, and binding each,
- * cost more CPU than the insert itself. The strings are already free of NUL and lone surrogates (stripForbidden),
- * which jsonb would refuse; the sketch travels as base64.
+ * Inserts a batch of new articles with one parameter a statement: the rows as JSON arrays (of bounded size, see
+ * jsonChunks) read by jsonb_to_recordset. Building a VALUES list of ~18 parameters a row through the query builder,
+ * and binding each, cost more CPU than the insert itself. The strings are already free of NUL and lone surrogates
+ * (stripForbidden), which jsonb would refuse; the sketch travels as base64.
  */
 async function insertArticles(
   tx: DbOrTx,
@@ -163,7 +165,7 @@ async function insertArticles(
   batch: readonly SketchedArticle[],
   storyOf: (i: number) => number,
 ): Promise<{ id: number | string; guid: string }[]> {
-  const rows = JSON.stringify(
+  const chunks = jsonChunks(
     batch.map((item, i) => ({
       guid: item.guid,
       url: item.url,
@@ -183,9 +185,10 @@ async function insertArticles(
       story_id: storyOf(i),
     })),
   );
-  return queryRows(
-    tx,
-    sql`insert into ${articles} (source_id, guid, url, canonical_url, title, author, summary_html, content_html,
+  const statement = (rows: string) =>
+    queryRows<{ id: number | string; guid: string }>(
+      tx,
+      sql`insert into ${articles} (source_id, guid, url, canonical_url, title, author, summary_html, content_html,
       text, categories, enclosures, published_at, updated_at, content_hash, fingerprint, sketch, story_id)
     select ${sourceId}, r.guid, r.url, r.canonical_url, r.title, r.author, r.summary_html, r.content_html, r.text,
       r.categories, r.enclosures, r.published_at, r.updated_at, r.content_hash, r.fingerprint, decode(r.sketch, 'base64'), r.story_id
@@ -193,7 +196,9 @@ async function insertArticles(
       summary_html text, content_html text, text text, categories text[], enclosures jsonb, published_at timestamptz,
       updated_at timestamptz, content_hash text, fingerprint text, sketch text, story_id bigint)
     returning id, guid`,
-  );
+    );
+  // Sent together: pipelined on the transaction's connection.
+  return (await Promise.all(chunks.map(statement))).flat();
 }
 
 /**
