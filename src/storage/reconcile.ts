@@ -6,7 +6,7 @@ import { queryRows } from '../db/rows.js';
 import { metrics } from '../metrics/registry.js';
 import { matchingStories } from '../dedup/plan.js';
 import type { SketchedArticle } from '../dedup/sketch.js';
-import { recomputeStories } from './articles.js';
+import { recomputeStories } from './recompute.js';
 import { lookupCandidates } from './candidates.js';
 import { mergeTimelines } from './timeline.js';
 

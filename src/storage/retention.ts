@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { bigintArray } from '../db/arrays.js';
 import { queryRows } from '../db/rows.js';
 import type { DbOrTx } from './tx.js';
-import { recomputeStory } from './articles.js';
+import { recomputeStory } from './recompute.js';
 import { bumpDataVersion } from './data-version.js';
 
 export interface RetentionPolicy {
