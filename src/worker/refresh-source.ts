@@ -16,6 +16,7 @@ import type { EffectiveSource } from './context.js';
 import { withDeadline } from './deadline.js';
 import { fetchFeed } from './fetch-feed.js';
 import type { ByteBudget } from '../util/byte-budget.js';
+import type { Limiter } from '../util/limiter.js';
 import type { DiscoveredHub } from '../websub/discover.js';
 
 export type RefreshOutcome =
@@ -52,6 +53,8 @@ export interface RefreshOptions {
   onFullTextError?: FullTextOptions['onError'];
   /** Bytes in flight shared with the other refreshes of the process (parsed but not yet stored). */
   budget?: ByteBudget;
+  /** Stores running at once in this process (see STORES_AT_ONCE in pass.ts); unbounded without. */
+  storeSlots?: Limiter;
 }
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
@@ -105,7 +108,8 @@ export async function refreshSource(
           stage = 'sketching';
           const sketched = sketchArticles(items);
           stage = 'storing';
-          const stored = await storeArticles(db, { id: source.id, tags: source.tags }, sketched, topics);
+          const store = () => storeArticles(db, { id: source.id, tags: source.tags }, sketched, topics);
+          const stored = await (options.storeSlots ? options.storeSlots.run(store) : store());
           const movedTo =
             fetched.movedTo && fetched.movedTo !== (row.currentUrl ?? source.url) ? fetched.movedTo : undefined;
           stage = 'recording';
