@@ -48,7 +48,7 @@ export const ingestBudget = new ByteBudget(BYTES_IN_FLIGHT);
 
 /**
  * Stores (the database half of a refresh) running at once in this process, while fetching and parsing keep the
- * configured concurrency. Sixteen transactions at once on a 2-core machine cost Postgres 20–35 % more CPU in
+ * configured concurrency. Sixteen transactions at once on a 2-core machine cost Postgres about 20 % more CPU in
  * contention for no more throughput. A store alternates between its own JS and waiting on the database, so one more
  * than the cores keeps them busy: on the farm world (2 cores) 1, 2, 3, 4 and 16 at once took 51.6, 40.3, 38.2, 40.3
  * and 40–45 s.
