@@ -50,9 +50,10 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     onnotice: () => {},
     idle_timeout: 30,
     connect_timeout: 10,
-    // JIT compiles queries the planner guesses are big; ours are many small ones, where compiling costs more than
-    // it saves (tens of ms on a band lookup whose row estimate was stale).
-    connection: { application_name: applicationName, jit: 'off', plan_cache_mode: 'force_custom_plan' },
+    // Only application_name: PgBouncer (session mode is supported) refuses other startup parameters, so settings
+    // such as jit stay the server's. The ingest queries are shaped so that a plan made without statistics still
+    // probes indexes (storage/candidates.ts).
+    connection: { application_name: applicationName },
   });
   const db = drizzle(client, { schema });
   return {
