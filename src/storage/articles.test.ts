@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, eq, sql } from 'drizzle-orm';
+import { count, eq, inArray, sql } from 'drizzle-orm';
 import { original, outletArticle, wireCopy, trimmedCopy } from '../../test/fixtures/dedup/pairs.js';
 import { GROUPS } from '../../test/fixtures/dedup/stories.js';
 import { testDatabases } from '../../test/helpers/database.js';
@@ -79,6 +79,48 @@ describe.each(testDatabases())('storeArticles on $name', (testDb) => {
     ];
     expect(Number(articleRows)).toBe(5);
     expect(Number(bandRows)).toBeGreaterThanOrEqual(5 * 15);
+  });
+
+  it('makes a copy published before the lead the new lead, and only counts one published after it', async () => {
+    // The lead's headline is the story's: the wire copy's carries its "UPDATE 2-" prefix.
+    const starshipStory = () =>
+      database.db
+        .select({
+          title: stories.title,
+          link: stories.link,
+          publishedAt: stories.publishedAt,
+          updatedAt: stories.updatedAt,
+          count: stories.articleCount,
+          lead: stories.leadArticleId,
+        })
+        .from(stories)
+        .where(inArray(stories.title, [starship.title, `UPDATE 2-${starship.title}`]));
+    const [before] = await starshipStory();
+    expect(before).toMatchObject({ count: 1, link: 'https://outlet.example/4' });
+    // Earlier than the stored lead (09:00): the story now leads with it.
+    await storeNormalized(
+      database.db,
+      { id: 'b', tags: [] },
+      [item('early', wireCopy(starship), '2026-11-06T07:00:00Z')],
+      topics,
+    );
+    const [early] = await starshipStory();
+    expect(early).toMatchObject({
+      count: 2,
+      link: 'https://outlet.example/early',
+      publishedAt: new Date('2026-11-06T07:00:00Z'),
+    });
+    expect(early!.lead).not.toBe(before!.lead);
+    // Later: counted, the latest date moves, the lead stays.
+    await storeNormalized(
+      database.db,
+      { id: 'b', tags: [] },
+      [item('late', trimmedCopy(starship), '2026-11-06T12:00:00Z')],
+      topics,
+    );
+    const stored = await starshipStory();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toEqual({ ...early, count: 3, updatedAt: new Date('2026-11-06T12:00:00Z') });
   });
 
   it('forgets the band keys of deleted articles, however they were deleted', async () => {
