@@ -3,7 +3,7 @@
 export const BANDS = 20;
 export const ROWS = 3;
 
-const SEEDS = Array.from({ length: BANDS * ROWS }, (_, i) => mix32(0x9e3779b9 ^ Math.imul(i + 1, 0x85ebca6b)));
+const SEEDS = Uint32Array.from({ length: BANDS * ROWS }, (_, i) => mix32(0x9e3779b9 ^ Math.imul(i + 1, 0x85ebca6b)));
 
 /** murmur3's finalizer: a cheap, well-mixed 32-bit permutation. */
 function mix32(x: number): number {
@@ -15,16 +15,14 @@ function mix32(x: number): number {
   return x >>> 0;
 }
 
-const SEED_LIST = Uint32Array.from(SEEDS);
-
 /** The signature: per seed, the least mix32(shingle ^ seed). Hot (~200 shingles × 60 seeds an article): kept flat. */
 export function minhash(shingles: Uint32Array): Uint32Array {
-  const signature = new Uint32Array(SEED_LIST.length).fill(0xffffffff);
+  const signature = new Uint32Array(SEEDS.length).fill(0xffffffff);
   for (let j = 0; j < shingles.length; j++) {
     const s = shingles[j]!;
-    for (let i = 0; i < SEED_LIST.length; i++) {
+    for (let i = 0; i < SEEDS.length; i++) {
       // mix32(s ^ seed), inlined.
-      let x = s ^ SEED_LIST[i]!;
+      let x = s ^ SEEDS[i]!;
       x ^= x >>> 16;
       x = Math.imul(x, 0x85ebca6b);
       x ^= x >>> 13;

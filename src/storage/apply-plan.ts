@@ -103,11 +103,12 @@ async function insertStories(
   ids: readonly number[],
 ): Promise<Map<number, number>> {
   if (founders.length === 0) return new Map();
+  const uids = founders.map((i) => storyUid(sourceId, batch[i]!.guid));
   const chunks = jsonChunks(
-    founders.map((i) => {
+    founders.map((i, k) => {
       const item = batch[i]!;
       return {
-        uid: storyUid(sourceId, item.guid),
+        uid: uids[k],
         title: item.title,
         link: item.url,
         lead: ids[i],
@@ -134,7 +135,7 @@ async function insertStories(
   ).flat();
   // RETURNING order is not promised: map rows back by their unique keys.
   const storyByUid = new Map(rows.map((row) => [row.uid, Number(row.id)]));
-  return new Map(founders.map((i) => [i, storyByUid.get(storyUid(sourceId, batch[i]!.guid))!]));
+  return new Map(founders.map((i, k) => [i, storyByUid.get(uids[k]!)!]));
 }
 
 /**

@@ -117,7 +117,7 @@ type Hit = { articleId: number; storyId: number; publishedAt: number };
 /**
  * One index probe per band key, then each hit's article by primary key: `offset 0` keeps each a lookup the planner
  * cannot turn into a join. Without column statistics (a first pass, or a server whose autovacuum is off) it guesses
- * thousands of rows per band key and hash-joins over whole tables instead: 0.4–1.5 s a batch instead of ~30 ms.
+ * thousands of rows per band key and hash-joins over whole tables instead: 0.4–1.9 s a batch instead of ~30 ms.
  */
 async function bandHits(db: DbOrTx, batch: readonly Incoming[]): Promise<Hit[][]> {
   const bands = [...new Set(batch.flatMap((a) => a.sketch.bands))];

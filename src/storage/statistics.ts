@@ -6,9 +6,10 @@ import { metrics } from '../metrics/registry.js';
 /**
  * Keeps the planner's statistics of the ingest tables current ourselves. PGlite has no autovacuum at all, a server may
  * run with it off, and during a first pass it lags anyway: without statistics Postgres guesses thousands of rows per
- * content hash or band key and plans scans of whole tables (a first pass ran 2.5× slower). After a store, once the
- * articles added since the last ANALYZE reach half of what the table held then (and at least a thousand), one ANALYZE
- * runs in the background; its columns are the ones lookups filter on, not the texts.
+ * content hash or band key and plans scans of whole tables (the exact-key lookup of a first pass: 14.5 ms a batch,
+ * 0.7 ms with statistics). After a store, once the articles added since the last ANALYZE reach half of what the table
+ * held then (and at least a thousand), one ANALYZE runs in the background; its columns are the ones lookups filter
+ * on, not the texts.
  */
 const MIN_GROWTH = 1000;
 const GROWTH = 0.5;
