@@ -93,14 +93,17 @@ describe.each(testDatabases())('top stories on $name', (testDb) => {
   });
   afterAll(async () => database?.close());
 
+  /** The default ranking (24 hours, at least 2 outlets) of the stories made above. */
+  const DAY_RANKING = [
+    ['quad', 4],
+    ['tri-new', 3],
+    ['tri-old', 3],
+    ['space', 2],
+    ['pair', 2],
+  ];
+
   it('ranks by distinct outlets within the window, ties by the newest report, at least min_outlets', async () => {
-    expect(await rank()).toEqual([
-      ['quad', 4],
-      ['tri-new', 3],
-      ['tri-old', 3],
-      ['space', 2],
-      ['pair', 2],
-    ]);
+    expect(await rank()).toEqual(DAY_RANKING);
   });
 
   it('counts only what was published within the window', async () => {
@@ -149,13 +152,7 @@ describe.each(testDatabases())('top stories on $name', (testDb) => {
       insert into articles (source_id, guid, title, published_at, content_hash, fingerprint, story_id)
       select s, 'filler-' || made.id || s, 'filler', ${hoursAgo(30)}::timestamptz, 'fh', 'ff', made.id
       from made, unnest(array['a','b','c','d','e']) s`);
-    expect(await rank()).toEqual([
-      ['quad', 4],
-      ['tri-new', 3],
-      ['tri-old', 3],
-      ['space', 2],
-      ['pair', 2],
-    ]);
+    expect(await rank()).toEqual(DAY_RANKING);
     expect(await rank({ limit: 1 })).toEqual([['quad', 4]]);
     const week = await rankTopStories(database.db, { windowMs: 7 * 24 * HOUR, minOutlets: 2, limit: 3, now });
     expect(week.map((r) => r.sourceIds.length)).toEqual([5, 5, 5]);

@@ -6,8 +6,9 @@ import { runPass } from '../../src/worker/pass.js';
 import { startWebSub, type WebSubRunner } from '../../src/http/websub/runner.js';
 import { verifySignature } from '../../src/websub/signature.js';
 import { purgeExpired } from '../../src/websub/store.js';
-import { testDatabases } from '../helpers/database.js';
+import { testDatabases, type TestDatabase } from '../helpers/database.js';
 import { feedValidityErrors, VALIDATOR_TIMEOUT } from '../helpers/feed-validators.js';
+import { withDelivery } from '../helpers/context.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { until } from '../helpers/until.js';
 import { startSubscriber, type TestSubscriber } from '../helpers/websub-subscriber.js';
@@ -20,6 +21,33 @@ function rss(titles: string[]): string {
 <description>${title}: a report about the orbit of a satellite, in enough words to be a story of its own, number ${i}.</description></item>`,
   );
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link><description>w</description>${items.join('')}</channel></rss>`;
+}
+
+/**
+ * A stack whose one source is a wire feed of satellite stories (topics `space`, which they match, and `sport`), with
+ * `output` as the config's output section, after a first pass. `addStory` publishes one more story and runs a pass.
+ */
+async function startWireStack(testDb: TestDatabase, output: string) {
+  let titles = ['Satellite one reaches orbit'];
+  const stack = await startStack(
+    testDb,
+    { '/wire.xml': { body: rss(titles) } },
+    (url) => `
+sources:
+  - { id: wire, url: "${url}/wire.xml" }
+topics:
+  - { id: space, include: ["satellite"] }
+  - { id: sport, include: ["football"] }
+output:
+${output}`,
+  );
+  await runPass(stack.ctx, { force: true });
+  const addStory = async (title: string) => {
+    titles = [title, ...titles];
+    stack.feeds.routes.set('/wire.xml', { body: rss(titles) });
+    await runPass(stack.ctx, { force: true });
+  };
+  return { stack, addStory };
 }
 
 const counter = async (name: string, labels: Record<string, string>) => {
@@ -36,7 +64,7 @@ describe.each(testDatabases())(
     let subscriber: TestSubscriber;
     let runner: WebSubRunner;
     let otherWorker: WebSubRunner;
-    let titles = ['Satellite one reaches orbit'];
+    let addStory: (title: string) => Promise<void>;
 
     const hubRequest = (fields: Record<string, string>) =>
       fetch(`${stack.base}/websub`, {
@@ -62,32 +90,17 @@ describe.each(testDatabases())(
           .where(eq(websubSubscriptions.callback, `${subscriber.url}${path}`))
       )[0];
     const deliveriesTo = (path: string) => subscriber.deliveries.filter((d) => d.path === path);
-    /** Publishes one more story at the source and runs a pass. */
-    const addStory = async (title: string) => {
-      titles = [title, ...titles];
-      stack.feeds.routes.set('/wire.xml', { body: rss(titles) });
-      await runPass(stack.ctx, { force: true });
-    };
 
     beforeAll(async () => {
       subscriber = await startSubscriber();
-      stack = await startStack(
+      ({ stack, addStory } = await startWireStack(
         testDb,
-        { '/wire.xml': { body: rss(titles) } },
-        (url) => `
-sources:
-  - { id: wire, url: "${url}/wire.xml" }
-topics:
-  - { id: space, include: ["satellite"] }
-  - { id: sport, include: ["football"] }
-output:
-  websub:
+        `  websub:
     allowPrivateCallbacks: true
     leaseSeconds: { min: 60 }
     delivery: { retries: 2, backoff: 1s, timeout: 60s }
 `,
-      );
-      await runPass(stack.ctx, { force: true });
+      ));
       runner = startWebSub(() => stack.ctx, { intervalMs: 100 });
       // A second worker process on the same database: every change must still reach each subscriber once.
       otherWorker = startWebSub(() => stack.ctx, { intervalMs: 100 });
@@ -207,17 +220,7 @@ output:
     it('drops a callback whose deliveries were given up dropAfter times in a row, across changes and restarts, and counts it', async () => {
       await stack.database.db.delete(websubSubscriptions);
       const original = stack.ctx;
-      const { websub } = original.config.output;
-      stack.ctx = {
-        ...original,
-        config: {
-          ...original.config,
-          output: {
-            ...original.config.output,
-            websub: { ...websub, delivery: { ...websub.delivery, retries: 0, dropAfter: 2 } },
-          },
-        },
-      };
+      stack.ctx = withDelivery(original, { retries: 0, dropAfter: 2 });
       let restarted: WebSubRunner | undefined;
       try {
         subscriber.behaviour.set('/dead', { deliveryStatus: 500 });
@@ -257,7 +260,7 @@ describe.each(testDatabases())('WebSub through an external hub on $name', { time
   let stack: Stack;
   let hub: TestSubscriber;
   let runner: WebSubRunner;
-  let titles = ['Satellite one reaches orbit'];
+  let addStory: (title: string) => Promise<void>;
   const base = 'https://news.example/agg';
 
   const published = () =>
@@ -268,30 +271,16 @@ describe.each(testDatabases())('WebSub through an external hub on $name', { time
       return form.get('hub.url');
     });
   const urls = (name: string) => ['rss', 'atom', 'json'].map((format) => `${base}/feeds/${name}.${format}`);
-  const addStory = async (title: string) => {
-    titles = [title, ...titles];
-    stack.feeds.routes.set('/wire.xml', { body: rss(titles) });
-    await runPass(stack.ctx, { force: true });
-  };
 
   beforeAll(async () => {
     hub = await startSubscriber();
-    stack = await startStack(
+    ({ stack, addStory } = await startWireStack(
       testDb,
-      { '/wire.xml': { body: rss(titles) } },
-      (url) => `
-sources:
-  - { id: wire, url: "${url}/wire.xml" }
-topics:
-  - { id: space, include: ["satellite"] }
-  - { id: sport, include: ["football"] }
-output:
-  baseUrl: ${base}
+      `  baseUrl: ${base}
   hub: ${hub.url}/hub
   websub: { delivery: { retries: 1, backoff: 1s } }
 `,
-    );
-    await runPass(stack.ctx, { force: true });
+    ));
     runner = startWebSub(() => stack.ctx, { intervalMs: 100 });
   });
   afterAll(async () => {

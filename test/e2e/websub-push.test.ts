@@ -8,6 +8,7 @@ import { signBody } from '../../src/websub/signature.js';
 import { FORGE_ATOM_TITLE, FORGE_RSS_TITLE, HOSTILE_RSS, SCRIPT_TITLE } from '../fixtures/hostile-output.js';
 import { testDatabases } from '../helpers/database.js';
 import { VALIDATOR_TIMEOUT, feedValidityErrors, readWithFeedparser } from '../helpers/feed-validators.js';
+import { withDelivery } from '../helpers/context.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { until } from '../helpers/until.js';
 
@@ -214,14 +215,7 @@ sources:
 
     it('drops a push whose body does not arrive within delivery.timeout, freeing its place', async () => {
       const original = stack.ctx;
-      const { websub } = original.config.output;
-      stack.ctx = {
-        ...original,
-        config: {
-          ...original.config,
-          output: { ...original.config.output, websub: { ...websub, delivery: { ...websub.delivery, timeout: 1000 } } },
-        },
-      };
+      stack.ctx = withDelivery(original, { timeout: 1000 });
       try {
         const held = Array.from({ length: PUSHES_AT_ONCE }, () => startPush(callback));
         await Promise.all(held.map(({ socket }) => new Promise((resolve) => socket.once('close', resolve))));

@@ -13,3 +13,17 @@ export async function contextFromYaml(yaml: string, database: Database): Promise
   await syncTopics(database.db, parsed.config);
   return createContext({ config: parsed.config, configPath: 'test.yaml', database, log: silentLogger() });
 }
+
+type Delivery = AppContext['config']['output']['websub']['delivery'];
+
+/** The same context with some WebSub delivery settings replaced (as a config reload would). */
+export function withDelivery(ctx: AppContext, delivery: Partial<Delivery>): AppContext {
+  const { output } = ctx.config;
+  return {
+    ...ctx,
+    config: {
+      ...ctx.config,
+      output: { ...output, websub: { ...output.websub, delivery: { ...output.websub.delivery, ...delivery } } },
+    },
+  };
+}
