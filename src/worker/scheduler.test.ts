@@ -82,6 +82,32 @@ describe.each(testDatabases())('the scheduler on $name', (testDb) => {
     expect(row).toMatchObject({ id: 'hang', leaseOwner: null, leaseUntil: null, lastAttemptAt: null });
   });
 
+  it('keeps more refreshes in flight than EventTarget warns about without a listener-leak warning', async () => {
+    await database.db.delete(sources);
+    held.length = 0;
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    const count = 14;
+    const yaml =
+      `defaults: { concurrency: 16, perHostConcurrency: 16 }\nsources:\n` +
+      Array.from({ length: count }, (_, i) => `  - { id: h${i}, url: "${feeds.url}/hang.xml?i=${i}" }`).join('\n');
+    const ctx = await contextFromYaml(`${yaml}\n`, database);
+    await syncSources(database.db, ctx.config);
+    // Syncing spreads first polls over a few seconds: make all due now, so the first pass takes every one.
+    await database.db.update(sources).set({ nextFetchAt: new Date(Date.now() - 1000) });
+    const scheduler = startScheduler(() => ctx, 59);
+    try {
+      await until('every request in flight', () => (held.length === count ? true : undefined));
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.startsWith('MaxListenersExceededWarning'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await scheduler.stop(50);
+    }
+  });
+
   it('on stop with nothing in flight abandons nothing', async () => {
     await database.db.delete(sources);
     const ctx = await contextFromYaml('sources: []\n', database);

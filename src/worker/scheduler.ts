@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import cron from 'node-cron';
 import { databaseErrorMessage } from '../db/errors.js';
@@ -28,6 +29,9 @@ export function cronEvery(tickSeconds: number): string {
 export function startScheduler(ctx: () => AppContext, tickSeconds = 10): Scheduler {
   const stopping = new AbortController();
   const abandon = new AbortController();
+  // Every refresh in flight listens on `abandon` until it settles (withDeadline removes it): `concurrency` listeners,
+  // not a leak, which EventTarget would report as one past ten.
+  setMaxListeners(0, abandon.signal);
   let running: Promise<unknown> | undefined;
   const tick = () => {
     if (running || stopping.signal.aborted) return;
