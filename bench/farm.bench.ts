@@ -235,7 +235,7 @@ async function main() {
     row(
       `refresh one ${count(BIG_ITEMS)}-item feed (${(farm.bigBytes / 2 ** 20).toFixed(1)} MiB, maxBytes ${BIG_MAX_BYTES})`,
       big,
-      `${big.added} new in ${seconds(big.ms ?? 0)}`,
+      `${big.added} new in ${seconds(big.ms ?? 0)}; event loop held ≤ ${Math.round(big.longestBlockMs ?? 0)} ms at a time`,
     );
     row(
       '50 MiB body, chunked (no Content-Length)',

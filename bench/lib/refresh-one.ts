@@ -2,7 +2,7 @@
 // Usage: node --import tsx bench/lib/refresh-one.ts '{"databaseUrl": ..., "id": ..., "url": ...}' → one JSON line.
 // Without `url` it only loads the modules (opening the database client loads the driver; it connects on first query):
 // the baseline for the same process.
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { configSchema } from '../../src/config/schema.js';
 import { openDatabase } from '../../src/db/client.js';
 import { silentLogger } from '../../src/log.js';
@@ -23,6 +23,8 @@ export interface RefreshOneResult {
   /** Peak resident set of this process, KiB. */
   maxRssKiB: number;
   ms?: number;
+  /** Longest the event loop was held during the refresh (what a request to `serve` could have waited), ms. */
+  longestBlockMs?: number;
   ok?: boolean;
   status?: number;
   items?: number;
@@ -40,9 +42,13 @@ try {
     const config = configSchema.parse({ sources: [{ id: options.id, url: options.url, maxBytes: options.maxBytes }] });
     await syncSources(database.db, config);
     const ctx = createContext({ config, configPath: 'farm.yaml', database, log: silentLogger() });
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
     const started = performance.now();
     const [pass] = await runPass(ctx, { ids: [options.id] });
     result.ms = performance.now() - started;
+    delay.disable();
+    result.longestBlockMs = delay.max / 1e6;
     const outcome = pass?.outcome;
     if (outcome?.ok)
       Object.assign(result, { ok: true, status: outcome.status, items: outcome.items, added: outcome.stored.added });

@@ -8,6 +8,7 @@ import { LIMITS } from './limits.js';
 import { sanitizeWithTree } from './sanitize.js';
 import { cleanTitle, collapse, plainText } from './text.js';
 import { canonicalUrl, resolveUrl } from './url.js';
+import { mapInSlices } from '../util/in-slices.js';
 
 /** An item ready to store: links absolute, HTML sanitized, dates real, keys computed. */
 export interface NormalizedArticle {
@@ -138,14 +139,35 @@ export interface NormalizedFeed {
 
 /** Normalizes a whole feed, keeping the first of several items that claim the same guid. */
 export function normalizeParsedFeed(feed: ParsedFeed, context: NormalizeContext): NormalizedFeed {
+  return collectFeed(
+    feed,
+    feed.items.map((item) => normalizeItemWithCuts(item, feed, context)),
+    context,
+  );
+}
+
+/** normalizeParsedFeed, giving the event loop a turn every few ms (see mapInSlices): for a worker that also serves. */
+export async function normalizeParsedFeedInSlices(
+  feed: ParsedFeed,
+  context: NormalizeContext,
+  signal?: AbortSignal,
+): Promise<NormalizedFeed> {
+  return collectFeed(
+    feed,
+    await mapInSlices(feed.items, (item) => normalizeItemWithCuts(item, feed, context), signal),
+    context,
+  );
+}
+
+/** The feed around its normalized items: first of each guid, what the limits cut, the feed's own title and site. */
+function collectFeed(
+  feed: ParsedFeed,
+  normalized: readonly NormalizedItem[],
+  context: NormalizeContext,
+): NormalizedFeed {
   const byGuid = new Map<string, NormalizedArticle>();
-  const perItem: CutKind[][] = [];
-  for (const item of feed.items) {
-    const { article, cuts } = normalizeItemWithCuts(item, feed, context);
-    perItem.push(cuts);
-    if (!byGuid.has(article.guid)) byGuid.set(article.guid, article);
-  }
-  const cuts = countCuts(perItem);
+  for (const { article } of normalized) if (!byGuid.has(article.guid)) byGuid.set(article.guid, article);
+  const cuts = countCuts(normalized.map((n) => n.cuts));
   const title = limitedText(plainText(cleanText(feed.title)), LIMITS.titleChars);
   if (title.cut) cuts.title = (cuts.title ?? 0) + 1;
   const itemCount =

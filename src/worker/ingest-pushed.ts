@@ -2,10 +2,10 @@ import { eq, sql } from 'drizzle-orm';
 import { sources, websubSourceSubscriptions } from '../db/schema.js';
 import { recordFetch } from '../metrics/record.js';
 import { parseFeedBody } from '../parser/parse.js';
-import { normalizeParsedFeed } from '../processor/normalize.js';
+import { normalizeParsedFeedInSlices } from '../processor/normalize.js';
 import { storeArticles, type StoreResult } from '../storage/articles.js';
 import type { AppContext, EffectiveSource } from './context.js';
-import { sketchArticles } from '../dedup/sketch.js';
+import { sketchArticlesInSlices } from '../dedup/sketch.js';
 import { withDeadline } from './deadline.js';
 import { refreshDeadlineMs } from './pass.js';
 import { failureMessage } from './refresh-source.js';
@@ -37,14 +37,10 @@ export async function ingestPushed(
         const feed = await parseFeedBody(body, contentType, { maxItems: source.maxItems });
         signal.throwIfAborted();
         stage = 'normalizing';
-        const normalized = normalizeParsedFeed(feed, { feedUrl: topic, now });
+        const normalized = await normalizeParsedFeedInSlices(feed, { feedUrl: topic, now }, signal);
+        const sketched = await sketchArticlesInSlices(normalized.items, signal);
         stage = 'storing';
-        const stored = await storeArticles(
-          db,
-          { id: source.id, tags: source.tags },
-          sketchArticles(normalized.items),
-          ctx.topics,
-        );
+        const stored = await storeArticles(db, { id: source.id, tags: source.tags }, sketched, ctx.topics);
         return {
           stored,
           title: normalized.title,
