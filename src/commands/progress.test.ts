@@ -10,7 +10,7 @@ const ok = (sourceId: string, added: number): PassResult => ({
     notModified: false,
     items: added,
     durationMs: 5,
-    stored: { added, updated: 0, unchanged: 0, merged: 0 },
+    stored: { added, updated: 0, unchanged: 0, merged: 0, expired: 0 },
   },
 });
 const failed = (sourceId: string): PassResult => ({

@@ -2,7 +2,12 @@ import { metrics } from './registry.js';
 
 /** What a refresh reports that metrics count (the worker's RefreshOutcome has it, and more). */
 export type FetchOutcome =
-  | { ok: true; notModified: boolean; durationMs: number; stored: { added: number; updated: number; merged: number } }
+  | {
+      ok: true;
+      notModified: boolean;
+      durationMs: number;
+      stored: { added: number; updated: number; merged: number; expired: number };
+    }
   | { ok: false; durationMs: number };
 
 export function recordFetch(sourceId: string, outcome: FetchOutcome): void {
@@ -12,6 +17,7 @@ export function recordFetch(sourceId: string, outcome: FetchOutcome): void {
   if (outcome.ok) {
     metrics.itemsIngested.inc({ kind: 'added' }, outcome.stored.added);
     metrics.itemsIngested.inc({ kind: 'updated' }, outcome.stored.updated);
+    metrics.itemsIngested.inc({ kind: 'expired' }, outcome.stored.expired);
     metrics.duplicatesMerged.inc(outcome.stored.merged);
   }
 }

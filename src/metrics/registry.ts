@@ -21,7 +21,7 @@ export function createMetrics() {
     }),
     itemsIngested: new Counter({
       name: 'tributary_items_ingested_total',
-      help: 'Articles stored, by kind (added, updated)',
+      help: 'Items ingested, by kind (added, updated; expired: new but past retention, not stored)',
       labelNames: ['kind'],
       registers: [registry],
     }),

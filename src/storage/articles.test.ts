@@ -42,7 +42,7 @@ describe.each(testDatabases())('storeArticles on $name', (testDb) => {
       ],
       topics,
     );
-    expect(result).toEqual({ added: 4, updated: 0, unchanged: 0, merged: 1 });
+    expect(result).toEqual({ added: 4, updated: 0, unchanged: 0, merged: 1, expired: 0 });
     const rows = await database.db
       .select({ title: stories.title, count: stories.articleCount })
       .from(stories)
@@ -70,7 +70,7 @@ describe.each(testDatabases())('storeArticles on $name', (testDb) => {
       [item('x', trimmedCopy(airDefence), '2026-11-05T11:00:00Z')],
       topics,
     );
-    expect(again).toEqual({ added: 0, updated: 0, unchanged: 1, merged: 0 });
+    expect(again).toEqual({ added: 0, updated: 0, unchanged: 1, merged: 0, expired: 0 });
     const [{ value: bandRows }] = (await database.db.select({ value: count() }).from(articleBands)) as [
       { value: number },
     ];

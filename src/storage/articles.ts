@@ -11,6 +11,7 @@ import { saveBands } from './bands.js';
 import { lookupCandidates } from './candidates.js';
 import { bumpDataVersion } from './data-version.js';
 import { reconcileFounders } from './reconcile.js';
+import { retentionFloor, type RetentionPolicy } from './retention.js';
 import { recomputeStory, refreshStoryTopics } from './recompute.js';
 import { noteArticlesAdded } from './statistics.js';
 import { recordTitleChange } from './timeline.js';
@@ -25,6 +26,14 @@ export interface StoreResult {
   unchanged: number;
   /** New articles that joined a story another source had already carried. */
   merged: number;
+  /** New items not stored because retention would prune them at once (see retentionFloor). */
+  expired: number;
+}
+
+export interface StoreOptions {
+  /** The configured retention: items it would prune are not stored. */
+  retention?: RetentionPolicy;
+  now?: Date;
 }
 
 /** New articles are matched and inserted this many at a time. */
@@ -53,9 +62,10 @@ export async function storeArticles(
   source: SourceRef,
   items: readonly SketchedArticle[],
   topics: readonly TopicMatcher[],
+  options: StoreOptions = {},
 ): Promise<StoreResult> {
-  if (items.length === 0) return { added: 0, updated: 0, unchanged: 0, merged: 0 };
-  const { result, founded } = await retried(() => storeInTransaction(db, source, items, topics));
+  if (items.length === 0) return { added: 0, updated: 0, unchanged: 0, merged: 0, expired: 0 };
+  const { result, founded } = await retried(() => storeInTransaction(db, source, items, topics, options));
   const moved = await retried(() => reconcileFounders(db, founded));
   result.merged += moved;
   // After the commit (and any merge): the row the version lives in would otherwise serialize every store's commit.
@@ -79,8 +89,9 @@ async function storeInTransaction(
   source: SourceRef,
   items: readonly SketchedArticle[],
   topics: readonly TopicMatcher[],
+  options: StoreOptions,
 ): Promise<{ result: StoreResult; founded: Founded }> {
-  const result: StoreResult = { added: 0, updated: 0, unchanged: 0, merged: 0 };
+  const result: StoreResult = { added: 0, updated: 0, unchanged: 0, merged: 0, expired: 0 };
   const founded: Founded = [];
   await db.transaction(async (tx) => {
     const known = new Map<string, { id: number; fingerprint: string; storyId: number | null }>();
@@ -92,7 +103,7 @@ async function storeInTransaction(
         .where(and(eq(articles.sourceId, source.id), sql`${articles.guid} = any(${textArray(guids)}::text[])`));
       for (const row of rows) known.set(row.guid, row);
     }
-    const fresh: SketchedArticle[] = [];
+    let fresh: SketchedArticle[] = [];
     for (const item of items) {
       const existing = known.get(item.guid);
       if (existing && existing.fingerprint === item.fingerprint) {
@@ -105,6 +116,15 @@ async function storeInTransaction(
       } else {
         fresh.push(item);
       }
+    }
+    const floor =
+      options.retention && fresh.length > 0
+        ? await retentionFloor(tx, source.id, options.retention, options.now ?? new Date())
+        : undefined;
+    if (floor) {
+      const admitted = fresh.filter((item) => item.publishedAt >= floor);
+      result.expired = fresh.length - admitted.length;
+      fresh = admitted;
     }
     for (let b = 0; b < fresh.length; b += BATCH) {
       const batch = fresh.slice(b, b + BATCH);

@@ -98,4 +98,40 @@ describe.each(testDatabases())('retention on $name', (testDb) => {
     });
     expect(await guids()).toEqual(['x']);
   });
+
+  it('does not store again, poll after poll, the items retention pruned (age)', async () => {
+    const feed = [item('old', original(starship), daysAgo(100)), item('recent', original(reactor), daysAgo(5))];
+    const policy = { maxAgeDays: 90 };
+    const first = await storeNormalized(database.db, { id: 'a', tags: [] }, feed, topics, { retention: policy, now });
+    expect(first).toMatchObject({ added: 1, expired: 1 });
+    expect(await pruneArticles(database.db, policy, { now })).toEqual({ articles: 0, stories: 0 });
+    const again = await storeNormalized(database.db, { id: 'a', tags: [] }, feed, topics, { retention: policy, now });
+    expect(again).toMatchObject({ added: 0, unchanged: 1, expired: 1 });
+    expect(await guids()).toEqual(['recent']);
+    // Without a policy everything is stored, as before.
+    expect(await store('b', [item('old-b', original(starship), daysAgo(100))])).toMatchObject({ added: 1, expired: 0 });
+  });
+
+  it('does not store again the items retention pruned (count), and still takes newer ones', async () => {
+    const policy = { maxArticlesPerSource: 3 };
+    const feed = Array.from({ length: 5 }, (_, i) => item(`a${i}`, plain(i), daysAgo(10 - i)));
+    const opts = { retention: policy, now };
+    // An empty source takes the whole feed; the next retention run cuts it to the newest three.
+    expect(await storeNormalized(database.db, { id: 'a', tags: [] }, feed, topics, opts)).toMatchObject({ added: 5 });
+    expect(await pruneArticles(database.db, policy, { now })).toMatchObject({ articles: 2 });
+    // The same feed again: the two pruned ones are older than everything kept, so they stay out.
+    const again = await storeNormalized(database.db, { id: 'a', tags: [] }, feed, topics, opts);
+    expect(again).toMatchObject({ added: 0, unchanged: 3, expired: 2 });
+    // A newer item still comes in (and the next run prunes the oldest kept one).
+    const newer = await storeNormalized(
+      database.db,
+      { id: 'a', tags: [] },
+      [...feed, item('a5', plain(5), daysAgo(1))],
+      topics,
+      opts,
+    );
+    expect(newer).toMatchObject({ added: 1, unchanged: 3, expired: 2 });
+    expect(await pruneArticles(database.db, policy, { now })).toMatchObject({ articles: 1 });
+    expect(await guids()).toEqual(['a3', 'a4', 'a5']);
+  });
 });

@@ -19,6 +19,32 @@ export interface Pruned {
 const DAY = 86_400_000;
 
 /**
+ * The earliest publication date a new article of this source can have and still be kept by the next retention run.
+ * Older ones are not stored: otherwise every poll would add again what retention had pruned, and readers and push
+ * subscribers would get a year-old post as new after each run. Undefined when retention keeps everything.
+ */
+export async function retentionFloor(
+  tx: DbOrTx,
+  sourceId: string,
+  policy: RetentionPolicy,
+  now: Date,
+): Promise<Date | undefined> {
+  let floor = policy.maxAgeDays !== undefined ? new Date(now.getTime() - policy.maxAgeDays * DAY) : undefined;
+  if (policy.maxArticlesPerSource !== undefined) {
+    // The source's keep-th newest article: anything older would be the first to go (same order as the pruning).
+    const [kth] = await queryRows<{ published_at: Date | string }>(
+      tx,
+      sql`
+      select published_at from articles where source_id = ${sourceId}
+      order by published_at desc, id desc offset ${policy.maxArticlesPerSource - 1} limit 1`,
+    );
+    const date = kth ? new Date(kth.published_at) : undefined;
+    if (date && (!floor || date > floor)) floor = date;
+  }
+  return floor;
+}
+
+/**
  * Deletes articles past the retention policy in short transactions of `batchSize`, so feeds and ingest never wait on
  * one long lock. A story that loses all its articles goes; one that loses some is recomputed (its lead, link and title
  * follow the earliest article left; its id stays).

@@ -40,7 +40,10 @@ export async function ingestPushed(
         const normalized = await normalizeParsedFeedInSlices(feed, { feedUrl: topic, now }, signal);
         const sketched = await sketchArticlesInSlices(normalized.items, signal);
         stage = 'storing';
-        const stored = await storeArticles(db, { id: source.id, tags: source.tags }, sketched, ctx.topics);
+        const stored = await storeArticles(db, { id: source.id, tags: source.tags }, sketched, ctx.topics, {
+          retention: ctx.config.retention,
+          now,
+        });
         return {
           stored,
           title: normalized.title,

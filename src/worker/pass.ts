@@ -163,6 +163,7 @@ async function refreshClaimed(ctx: AppContext, row: SourceRow, options: PassOpti
       deadlineMs: refreshDeadlineMs(ctx),
       budget: ingestBudget,
       storeSlots,
+      retention: ctx.config.retention,
       onFullTextError: (url, err) =>
         ctx.log.warn({ source: row.id, url, err: err.message }, 'full text not fetched: keeping the feed content'),
       onRecordError: (err) =>
@@ -195,6 +196,7 @@ async function refreshClaimed(ctx: AppContext, row: SourceRow, options: PassOpti
         new: outcome.stored.added,
         updated: outcome.stored.updated,
         merged: outcome.stored.merged,
+        ...(outcome.stored.expired > 0 ? { expired: outcome.stored.expired } : {}),
       },
       'fetched',
     );

@@ -9,6 +9,7 @@ import { stripForbidden, truncate } from '../processor/hygiene.js';
 import { sketchArticlesInSlices } from '../dedup/sketch.js';
 import { normalizeParsedFeedInSlices, type NormalizedFeed } from '../processor/normalize.js';
 import { storeArticles, type StoreResult } from '../storage/articles.js';
+import type { RetentionPolicy } from '../storage/retention.js';
 import type { SourceRow } from '../storage/sources.js';
 import type { TopicMatcher } from '../topics/match.js';
 import { backoffDelay, nextPollDelay } from './backoff.js';
@@ -34,7 +35,7 @@ export type RefreshOutcome =
     }
   | { ok: false; status?: number; error: string; durationMs: number };
 
-const EMPTY: StoreResult = { added: 0, updated: 0, unchanged: 0, merged: 0 };
+const EMPTY: StoreResult = { added: 0, updated: 0, unchanged: 0, merged: 0, expired: 0 };
 
 /** Fetch, parse, normalize and store one source, then record its health. Never throws for a bad source. */
 export interface RefreshOptions {
@@ -55,6 +56,8 @@ export interface RefreshOptions {
   budget?: ByteBudget;
   /** Stores running at once in this process (see STORES_AT_ONCE in pass.ts); unbounded without. */
   storeSlots?: Limiter;
+  /** The configured retention: new items it would prune at once are not stored. */
+  retention?: RetentionPolicy;
 }
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
@@ -113,7 +116,11 @@ export async function refreshSource(
           stage = 'sketching';
           const sketched = await sketchArticlesInSlices(items, signal);
           stage = 'storing';
-          const store = () => storeArticles(db, { id: source.id, tags: source.tags }, sketched, topics);
+          const store = () =>
+            storeArticles(db, { id: source.id, tags: source.tags }, sketched, topics, {
+              retention: options.retention,
+              now: attemptAt,
+            });
           const stored = await (options.storeSlots ? options.storeSlots.run(store) : store());
           const movedTo =
             fetched.movedTo && fetched.movedTo !== (row.currentUrl ?? source.url) ? fetched.movedTo : undefined;

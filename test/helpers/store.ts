@@ -1,7 +1,7 @@
 import type { Db } from '../../src/db/client.js';
 import { sketchArticles } from '../../src/dedup/sketch.js';
 import type { NormalizedArticle } from '../../src/processor/normalize.js';
-import { storeArticles, type SourceRef, type StoreResult } from '../../src/storage/articles.js';
+import { storeArticles, type SourceRef, type StoreOptions, type StoreResult } from '../../src/storage/articles.js';
 import type { TopicMatcher } from '../../src/topics/match.js';
 
 /** Stores normalized items as the worker does: sketched first. */
@@ -10,4 +10,5 @@ export const storeNormalized = (
   source: SourceRef,
   items: readonly NormalizedArticle[],
   topics: readonly TopicMatcher[],
-): Promise<StoreResult> => storeArticles(db, source, sketchArticles(items), topics);
+  options?: StoreOptions,
+): Promise<StoreResult> => storeArticles(db, source, sketchArticles(items), topics, options);
