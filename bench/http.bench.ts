@@ -51,7 +51,9 @@ async function main() {
     await seedTo(db, 0, ARTICLES);
     // Searchable text for every story, one story in a thousand about hypersonic missiles, one in ten in the topic.
     await db.execute(sql`update stories set title = 'Hypersonic missile test ' || id where id % 1000 = 0`);
-    await db.execute(sql`update stories set search = to_tsvector('english', title)`);
+    await db.execute(
+      sql`insert into story_search (story_id, search) select id, to_tsvector('english', title) from stories`,
+    );
     const config = await seedDefenseTopic(db, 10);
     await db.execute(sql`vacuum analyze`);
     await bumpDataVersion(db);

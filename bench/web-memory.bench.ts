@@ -131,7 +131,8 @@ async function main() {
       sql`update articles set content_html = repeat('<p>' || text || '</p>', 4), author = 'Desk ' || (id % 50)`,
     );
     await db.execute(
-      sql`update stories set search = to_tsvector('english', title || case when id % 100 = 0 then ' missile' else '' end)`,
+      sql`insert into story_search (story_id, search)
+        select id, to_tsvector('english', title || case when id % 100 = 0 then ' missile' else '' end) from stories`,
     );
     const yaml =
       'sources:\n  - { id: seed, url: "https://seed.example/feed.xml", enabled: false }\ntopics:\n  - { id: defense, include: [missile] }\n';

@@ -1,14 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { bigintArray, jsonChunks, textArray } from '../db/arrays.js';
 import { queryRows } from '../db/rows.js';
-import { articles, stories, storyTopics } from '../db/schema.js';
+import { articles, stories, storySearch, storyTopics } from '../db/schema.js';
 import type { PlanEntry } from '../dedup/plan.js';
 import { encodeShingles } from '../dedup/shingles.js';
 import type { SketchedArticle } from '../dedup/sketch.js';
 import { sha256 } from '../processor/hash.js';
 import type { TopicMatcher } from '../topics/match.js';
 import { saveBands } from './bands.js';
-import { recomputeStories } from './recompute.js';
+import { recomputeStories, searchVector } from './recompute.js';
 import { recordNewOutlets } from './timeline.js';
 import type { DbOrTx } from './tx.js';
 
@@ -123,12 +123,18 @@ async function insertStories(
       chunks.map((json) =>
         queryRows<{ id: number | string; uid: string }>(
           tx,
-          sql`insert into ${stories} (uid, title, link, lead_article_id, published_at, updated_at, search)
-          select r.uid, r.title, r.link, r.lead, r.published_at, r.updated_at,
-            to_tsvector('english', r.title || ' ' || left(r.text, 100000))
-          from jsonb_to_recordset(${json}::jsonb) as r(uid text, title text, link text, lead bigint,
-            published_at timestamptz, updated_at timestamptz, text text)
-          returning id, uid`,
+          sql`with r as (
+            select * from jsonb_to_recordset(${json}::jsonb) as r(uid text, title text, link text, lead bigint,
+              published_at timestamptz, updated_at timestamptz, text text)
+          ), founded as (
+            insert into ${stories} (uid, title, link, lead_article_id, published_at, updated_at)
+            select uid, title, link, lead, published_at, updated_at from r
+            returning id, uid
+          ), searched as (
+            insert into ${storySearch} (story_id, search)
+            select founded.id, ${searchVector(sql`r.title`, sql`r.text`)} from founded join r using (uid)
+          )
+          select id, uid from founded`,
         ),
       ),
     )

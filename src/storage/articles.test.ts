@@ -95,8 +95,18 @@ describe.each(testDatabases())('storeArticles on $name', (testDb) => {
         })
         .from(stories)
         .where(inArray(stories.title, [starship.title, `UPDATE 2-${starship.title}`]));
+    // Stories whose search text (their lead's) has a word only the wire copy's dateline carries.
+    const searchHits = async () =>
+      (
+        await queryRows<{ title: string }>(
+          database.db,
+          sql`select s.title from stories s join story_search x on x.story_id = s.id
+          where x.search @@ plainto_tsquery('english', 'brussels')`,
+        )
+      ).map((r) => r.title);
     const [before] = await starshipStory();
     expect(before).toMatchObject({ count: 1, link: 'https://outlet.example/4' });
+    expect(await searchHits()).not.toContain(before!.title);
     // Earlier than the stored lead (09:00): the story now leads with it.
     await storeNormalized(
       database.db,
@@ -111,6 +121,8 @@ describe.each(testDatabases())('storeArticles on $name', (testDb) => {
       publishedAt: new Date('2026-11-06T07:00:00Z'),
     });
     expect(early!.lead).not.toBe(before!.lead);
+    // The search text followed the new lead.
+    expect(await searchHits()).toContain(early!.title);
     // Later: counted, the latest date moves, the lead stays.
     await storeNormalized(
       database.db,

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { articles, sources, stories, storyTopics, type Enclosure } from '../db/schema.js';
+import { articles, sources, stories, storySearch, storyTopics, type Enclosure } from '../db/schema.js';
 import { loadStoryEvents, type StoryEvent } from './timeline.js';
 
 export interface StoryQuery {
@@ -56,7 +56,9 @@ export async function queryStories(db: Db, query: StoryQuery): Promise<StoryView
       sql`(${stories.publishedAt}, ${stories.id}) < (${query.before.publishedAt.toISOString()}::timestamptz, ${query.before.id})`,
     );
   }
-  if (query.q) conditions.push(sql`${stories.search} @@ websearch_to_tsquery('english', ${query.q})`);
+  if (query.q)
+    conditions.push(sql`${stories.id} in (select ${storySearch.storyId} from ${storySearch}
+      where ${storySearch.search} @@ websearch_to_tsquery('english', ${query.q}))`);
   if (query.source) {
     conditions.push(
       sql`exists (select 1 from ${articles} a where a.story_id = ${stories.id} and a.source_id = ${query.source})`,
