@@ -4,7 +4,9 @@
 // - the first pass of the built CLI (`node dist/cli.js fetch`) in a child process: items/s, its peak RSS over the same
 //   command on an empty feed (modules loaded), and precision/recall of the stored stories against the labels;
 // - an unchanged second pass (every request must be a 304);
-// - 1, 2 and 3 worker processes sharing one Postgres: total throughput and time waited on story-matching locks per item;
+// - 1, 2 and 3 worker processes sharing one Postgres: total throughput, CPU per item (the workers' and, when the server
+//   runs on this machine, PostgreSQL's: equal across rows means no work is lost to contention) and time waited on
+//   story-matching locks per item;
 // - peak RSS of one refresh of a 5,000-item feed, and of a 50 MiB body the cap must refuse.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -24,6 +26,7 @@ import { runCli } from './lib/cli-child.js';
 import { startFarm } from './lib/farm.js';
 import type { PassChildResult } from './lib/pass-child.js';
 import { refreshInChild } from './lib/refresh-in-child.js';
+import { postgresCpuSeconds } from './lib/server-cpu.js';
 import type { RefreshOneResult } from './lib/refresh-one.js';
 import { makeWorld, pairScores } from './lib/world.js';
 
@@ -69,7 +72,10 @@ const yaml = (urls: string[]) =>
   `defaults: { concurrency: ${CONCURRENCY} }\nsources:\n${urls.map((url, i) => `  - { id: w${i}, url: "${url}" }`).join('\n')}\n`;
 
 /** `n` worker processes started together on one fresh database; each runs one scheduled pass. */
-async function workers(n: number, configPath: string): Promise<{ ms: number; results: PassChildResult[] }> {
+async function workers(
+  n: number,
+  configPath: string,
+): Promise<{ ms: number; results: PassChildResult[]; serverCpuS?: number }> {
   const database = await benchDatabase('tributary_bench_farm_workers');
   try {
     // The first process to open the config syncs the sources; do it here so all start on equal terms.
@@ -91,14 +97,20 @@ async function workers(n: number, configPath: string): Promise<{ ms: number; res
     );
     const lines = children.map((child) => createInterface({ input: child.stdout! })[Symbol.asyncIterator]());
     for (const line of lines) check((await line.next()).value === 'ready', 'worker did not start');
+    const serverBefore = postgresCpuSeconds();
     const started = performance.now();
     for (const child of children) child.stdin!.write('go\n');
     const results = await Promise.all(
       lines.map(async (line) => JSON.parse(String((await line.next()).value)) as PassChildResult),
     );
     const ms = performance.now() - started;
+    const serverAfter = postgresCpuSeconds();
     await Promise.all(children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)));
-    return { ms, results };
+    return {
+      ms,
+      results,
+      serverCpuS: serverBefore !== undefined && serverAfter !== undefined ? serverAfter - serverBefore : undefined,
+    };
   } finally {
     await database.close();
   }
@@ -179,7 +191,7 @@ async function main() {
       `second pass: ${secondRequests.notModified} of ${secondRequests.requests} answered 304`,
     );
 
-    const scale: { n: number; ms: number; results: PassChildResult[] }[] = [];
+    const scale: ({ n: number } & Awaited<ReturnType<typeof workers>>)[] = [];
     for (const n of WORKERS) scale.push({ n, ...(await workers(n, configPath)) });
 
     const baseline = await refreshInChild(database.url, 'baseline');
@@ -215,16 +227,22 @@ async function main() {
         `(${count(scores.falseMerges)} falsely merged pairs, ${count(scores.missed)} missed pairs); stories stored ${count(storyCount)}, expected ${count(world.stories)}`,
     );
     console.log(
-      '\n| worker processes | wall | items/s | vs 1 worker | lock wait per item | lock waits | failed |\n| --- | --- | --- | --- | --- | --- | --- |',
+      '\n| worker processes | wall | items/s | vs 1 worker | CPU per item: workers + PostgreSQL | lock wait per item | lock waits | failed |\n| --- | --- | --- | --- | --- | --- | --- | --- |',
     );
     const rate1 = scale[0] ? scale[0].results.reduce((n, r) => n + r.added, 0) / (scale[0].ms / 1000) : 1;
-    for (const { n, ms, results } of scale) {
+    for (const { n, ms, results, serverCpuS } of scale) {
       const added = results.reduce((sum, r) => sum + r.added, 0);
       const wait = results.reduce((sum, r) => sum + r.lockWaitSeconds, 0);
       check(added === total, `${n} workers stored ${added}`);
       const rate = added / (ms / 1000);
+      const workerCpu = results.reduce((sum, r) => sum + r.cpuMs, 0) / added;
+      const serverCpu = serverCpuS === undefined ? undefined : (serverCpuS * 1000) / added;
+      const cpu =
+        serverCpu === undefined
+          ? `${workerCpu.toFixed(2)} ms + ?`
+          : `${workerCpu.toFixed(2)} + ${serverCpu.toFixed(2)} = ${(workerCpu + serverCpu).toFixed(2)} ms`;
       console.log(
-        `| ${n} | ${seconds(ms)} | ${count(rate)} | ${(rate / rate1).toFixed(2)}× | ${((wait / added) * 1000).toFixed(2)} ms | ` +
+        `| ${n} | ${seconds(ms)} | ${count(rate)} | ${(rate / rate1).toFixed(2)}× | ${cpu} | ${((wait / added) * 1000).toFixed(2)} ms | ` +
           `${count(results.reduce((sum, r) => sum + r.lockWaits, 0))} | ${results.reduce((sum, r) => sum + r.failed, 0)} |`,
       );
     }

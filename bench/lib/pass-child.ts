@@ -22,6 +22,8 @@ export interface PassChildResult {
   lockWaitSeconds: number;
   lockWaits: number;
   maxRssKiB: number;
+  /** CPU time (user + system) of this process during its pass. */
+  cpuMs: number;
 }
 
 // As the CLI does for every process that ingests.
@@ -36,8 +38,10 @@ try {
   process.stdin.setEncoding('utf8');
   await once(process.stdin, 'data');
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const results = await runPass(ctx);
   const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   const wait = (await metrics.storeLockWait.get()).values;
   const result: PassChildResult = {
     ms,
@@ -48,6 +52,7 @@ try {
     lockWaitSeconds: wait.find((v) => v.metricName === 'tributary_store_lock_wait_seconds_sum')?.value ?? 0,
     lockWaits: wait.find((v) => v.metricName === 'tributary_store_lock_wait_seconds_count')?.value ?? 0,
     maxRssKiB: process.resourceUsage().maxRSS,
+    cpuMs: (used.user + used.system) / 1000,
   };
   console.log(JSON.stringify(result));
 } finally {
