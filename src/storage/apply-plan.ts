@@ -21,7 +21,8 @@ export interface SourceRef {
 export const storyUid = (sourceId: string, guid: string) =>
   `urn:tributary:story:${sha256(`${sourceId}\n${guid}`).slice(0, 32)}`;
 
-export type Founded = { storyId: number; item: SketchedArticle }[];
+/** Stories a store founded, each with its founding article (its lead) and that article's id. */
+export type Founded = { storyId: number; articleId: number; item: SketchedArticle }[];
 
 /**
  * Applies a match plan in a fixed handful of statements, however many articles join stories: article ids, new
@@ -77,7 +78,7 @@ export async function applyPlan(
   }
   return {
     joined: joiners.length,
-    founded: founders.map((i) => ({ storyId: storyOf(i), item: batch[i]! })),
+    founded: founders.map((i) => ({ storyId: storyOf(i), articleId: ids[i]!, item: batch[i]! })),
   };
 }
 

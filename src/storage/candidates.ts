@@ -19,6 +19,8 @@ export interface Lookup {
 type Incoming = Pick<SketchedArticle, 'canonicalUrl' | 'contentHash' | 'publishedAt' | 'sketch'> & {
   /** A story that must not be a candidate (a founder looking again: storage/reconcile.ts). */
   ownStory?: number;
+  /** That founder's own article, left out of the band probe: it shares every key with itself. */
+  ownArticle?: number;
 };
 
 /**
@@ -120,7 +122,12 @@ type Hit = { articleId: number; storyId: number; publishedAt: number };
  * thousands of rows per band key and hash-joins over whole tables instead: 0.4–1.9 s a batch instead of ~30 ms.
  */
 async function bandHits(db: DbOrTx, batch: readonly Incoming[]): Promise<Hit[][]> {
-  const bands = [...new Set(batch.flatMap((a) => a.sketch.bands))];
+  // Each key once, with the one article to leave out: the own article of the only item carrying the key (0 when
+  // several do, or none is a founder: their own stories are still left out by lookupCandidates).
+  const skip = new Map<bigint, number>();
+  for (const item of batch)
+    for (const band of item.sketch.bands) skip.set(band, skip.has(band) ? 0 : (item.ownArticle ?? 0));
+  const bands = [...skip.keys()];
   if (bands.length === 0) return batch.map(() => []);
   const times = batch.map((a) => a.publishedAt.getTime());
   const from = new Date(Math.min(...times) - CANDIDATE_WINDOW_MS).toISOString();
@@ -134,8 +141,8 @@ async function bandHits(db: DbOrTx, batch: readonly Incoming[]): Promise<Hit[][]
     db,
     sql`
     select k.band, b.article_id, a.story_id, a.published_at
-    from unnest(${bigintArray(bands)}::bigint[]) as k(band)
-    cross join lateral (select article_id from article_bands where band = k.band offset 0) b
+    from unnest(${bigintArray(bands)}::bigint[], ${bigintArray([...skip.values()])}::bigint[]) as k(band, skip)
+    cross join lateral (select article_id from article_bands where band = k.band and article_id <> k.skip offset 0) b
     cross join lateral (select story_id, published_at from articles where id = b.article_id offset 0) a
     where a.story_id is not null and a.published_at between ${from}::timestamptz and ${to}::timestamptz`,
   );

@@ -5,7 +5,7 @@ import { bigintArray } from '../db/arrays.js';
 import { queryRows } from '../db/rows.js';
 import { metrics } from '../metrics/registry.js';
 import { matchingStories } from '../dedup/plan.js';
-import type { SketchedArticle } from '../dedup/sketch.js';
+import type { Founded } from './apply-plan.js';
 import { recomputeStories } from './recompute.js';
 import { lookupCandidates } from './candidates.js';
 import { mergeTimelines } from './timeline.js';
@@ -18,10 +18,7 @@ import { mergeTimelines } from './timeline.js';
  * commits the last one sees all the others, so the copies end in one story.
  * Returns how many articles moved.
  */
-export async function reconcileFounders(
-  db: Db,
-  founded: { storyId: number; item: SketchedArticle }[],
-): Promise<number> {
+export async function reconcileFounders(db: Db, founded: Founded): Promise<number> {
   let moved = 0;
   // In slices, as stores do: one lookup for a 10,000-item feed's founders would hold all their hits at once.
   for (let i = 0; i < founded.length; i += SLICE) moved += await reconcileSlice(db, founded.slice(i, i + SLICE));
@@ -30,9 +27,9 @@ export async function reconcileFounders(
 
 const SLICE = 500;
 
-async function reconcileSlice(db: Db, founded: { storyId: number; item: SketchedArticle }[]): Promise<number> {
-  // Only other stories count: the founder's own article is a candidate of itself.
-  const items = founded.map(({ storyId, item }) => ({ ...item, ownStory: storyId }));
+async function reconcileSlice(db: Db, founded: Founded): Promise<number> {
+  // Only other stories count: the founder's own article is a candidate of itself (and is not even fetched).
+  const items = founded.map(({ storyId, articleId, item }) => ({ ...item, ownStory: storyId, ownArticle: articleId }));
   const { exact, candidates } = await lookupCandidates(db, items);
   let moved = 0;
   for (const [i, item] of items.entries()) {
