@@ -114,6 +114,12 @@ const websubSchema = z
       .default(false)
       .describe('accept callback URLs on loopback/private addresses (tests, a private network); refused otherwise'),
     maxSubscriptions: z.int().min(1).max(1_000_000).default(10_000).describe('subscriptions the hub keeps at most'),
+    maxPerCallbackHost: z
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(1000)
+      .describe('subscriptions at most whose callback is on one host: one stranger cannot fill the hub for everyone'),
     maxFeeds: z
       .int()
       .min(1)

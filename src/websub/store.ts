@@ -43,15 +43,43 @@ export interface VerifiedSubscription {
   digest: string;
 }
 
+/** Live subscriptions whose callback is on `host` (as WHATWG URL reads it: lower case, punycode, IPv6 in brackets). */
+export async function countLiveForCallbackHost(db: Db, host: string): Promise<number> {
+  // The host's name in the URL narrows the rows; parsing each one decides (a path may mention another host).
+  const pattern = `%${host.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await queryRows<{ callback: string }>(
+    db,
+    sql`select callback from websub_subscriptions where expires_at > now() and callback ilike ${pattern}`,
+  );
+  return rows.filter((r) => callbackHost(r.callback) === host).length;
+}
+
+const callbackHost = (callback: string): string | undefined => {
+  try {
+    return new URL(callback).hostname;
+  } catch {
+    return undefined;
+  }
+};
+
 export interface HubLimits {
   maxSubscriptions: number;
+  maxPerCallbackHost: number;
   maxFeeds: number;
 }
 
-/** Why the hub cannot take a new subscription to `feedUrl` (for a 503), or undefined when it can. */
-export async function hubFull(db: Db, feedUrl: string, limits: HubLimits): Promise<string | undefined> {
+/** Why the hub cannot take a new subscription of `callback` to `feedUrl` (for a 503), or undefined when it can. */
+export async function hubFull(
+  db: Db,
+  feedUrl: string,
+  callback: string,
+  limits: HubLimits,
+): Promise<string | undefined> {
   if ((await countLiveSubscriptions(db)) >= limits.maxSubscriptions)
     return `The hub holds its limit of ${limits.maxSubscriptions} subscriptions`;
+  const host = callbackHost(callback);
+  if (host !== undefined && (await countLiveForCallbackHost(db, host)) >= limits.maxPerCallbackHost)
+    return `The hub holds its limit of ${limits.maxPerCallbackHost} subscriptions with a callback on ${host}`;
   const { feeds, subscribed } = await countSubscribedFeeds(db, feedUrl);
   if (!subscribed && feeds >= limits.maxFeeds)
     return `The hub delivers its limit of ${limits.maxFeeds} distinct feeds; subscribe to one of those`;
@@ -65,7 +93,7 @@ export async function hubFull(db: Db, feedUrl: string, limits: HubLimits): Promi
 export async function saveSubscription(db: Db, sub: VerifiedSubscription, limits: HubLimits): Promise<boolean> {
   const existing = await findSubscription(db, sub.callback, sub.topic);
   if (!existing || existing.expiresAt.getTime() <= Date.now()) {
-    if (await hubFull(db, sub.feedUrl, limits)) return false;
+    if (await hubFull(db, sub.feedUrl, sub.callback, limits)) return false;
   }
   const expiresAt = sql`now() + ${`${sub.leaseSeconds} seconds`}::interval`;
   const fields = {

@@ -234,6 +234,39 @@ output:
     expect(scrape).toMatch(/^tributary_websub_subscriptions 3$/m);
   });
 
+  it('holds at most maxPerCallbackHost live subscriptions with a callback on one host', async () => {
+    await stack.database.db.delete(websubSubscriptions);
+    stack.ctx = withWebSub(original, { maxPerCallbackHost: 2, maxSubscriptions: 10 });
+    const topic = `${stack.base}/feeds/all.rss`;
+    // Another host's subscriptions do not count, even when a path names this one.
+    const host = new URL(subscriber.url).hostname;
+    await stack.database.db.insert(websubSubscriptions).values(
+      [`https://other.example/${host}/cb`, `https://other.example/cb?on=${host}`].map((callback) => ({
+        callback,
+        topic,
+        feedUrl: topic,
+        baseUrl: stack.base,
+        leaseSeconds: 600,
+        expiresAt: new Date(Date.now() + 600_000),
+      })),
+    );
+    for (const path of ['/cb/h1', '/cb/h2']) {
+      expect((await subscribe(path, topic)).status).toBe(202);
+      await until(`${path} stored`, () => rowFor(path));
+    }
+    const third = await subscribe('/cb/h3', topic);
+    expect(third.status).toBe(503);
+    expect(await third.text()).toMatch(new RegExp(`2 subscriptions with a callback on ${host.replace(/\./g, '\\.')}`));
+    // Renewing one is not a new one (and is verified and stored before the next test starts).
+    const verifiedAt = (await rowFor('/cb/h1'))!.verifiedAt.getTime();
+    expect((await subscribe('/cb/h1', topic)).status).toBe(202);
+    await until(
+      'the renewal stored',
+      async () => (await rowFor('/cb/h1'))!.verifiedAt.getTime() > verifiedAt || undefined,
+    );
+    expect(await rowFor('/cb/h3')).toBeUndefined();
+  });
+
   it('delivers at most maxFeeds distinct feeds, so that query variants cannot multiply the rendering done at each change', async () => {
     await stack.database.db.delete(websubSubscriptions);
     stack.ctx = withWebSub(original, { maxFeeds: 2 });

@@ -60,7 +60,7 @@ export function registerWebSubRoutes(app: FastifyInstance, ctx: () => AppContext
         !(await findSubscription(database.db, subscription.callback, subscription.topic))
       ) {
         // Each distinct feed is rendered at every change: a stranger must not multiply that work with q=… variants.
-        const full = await hubFull(database.db, topic.canonical, websub);
+        const full = await hubFull(database.db, topic.canonical, subscription.callback, websub);
         if (full) return plain(reply, 503, full);
         // Asked again: others may have been accepted while the database answered.
         const late = verifier.refusal(subscription.callback);

@@ -103,7 +103,12 @@ export class SubscriptionVerifier {
     if (saved) log.info({ ...about, leaseSeconds }, 'websub: subscribed');
     else
       log.warn(
-        { ...about, maxSubscriptions: websub.maxSubscriptions, maxFeeds: websub.maxFeeds },
+        {
+          ...about,
+          maxSubscriptions: websub.maxSubscriptions,
+          maxPerCallbackHost: websub.maxPerCallbackHost,
+          maxFeeds: websub.maxFeeds,
+        },
         'websub: subscription refused: the hub is full',
       );
   }
