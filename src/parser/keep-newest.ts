@@ -46,7 +46,35 @@ export function keepNewestItemBytes(bytes: Buffer, max: number, expected = 1024)
   return { xml: Buffer.concat(parts), total };
 }
 
-function keptRanges(xml: ScanText, max: number, expected: number): KeptRanges {
+/** Where each item/entry element (at most three levels down, not inside another) starts and ends, with its date. */
+interface ItemSpans {
+  starts: Numbers<Uint32Array>;
+  ends: Numbers<Uint32Array>;
+  times: Numbers<Float64Array>;
+}
+
+/**
+ * A document whose items form one run (nothing but whitespace between them) as several documents of at most `perPart`
+ * items each: the part before the first item and after the last repeated around each run of items. Parsed one after
+ * the other, they give the items the whole would, while the event loop gets a turn between them. Undefined when the
+ * document has no more items than that, or anything else stands between its items.
+ */
+export function splitItems(xml: string, perPart: number, expected = 1024): string[] | undefined {
+  const { starts, ends } = itemSpans(xml, expected);
+  const total = ends.length;
+  if (total <= perPart || starts.length !== total) return undefined;
+  for (let i = 1; i < total; i++) if (!isBlank(xml, ends.at(i - 1), starts.at(i))) return undefined;
+  const head = xml.slice(0, starts.at(0));
+  const tail = xml.slice(ends.at(total - 1));
+  const parts: string[] = [];
+  for (let i = 0; i < total; i += perPart) {
+    const last = Math.min(i + perPart, total) - 1;
+    parts.push(head + xml.slice(starts.at(i), ends.at(last)) + tail);
+  }
+  return parts;
+}
+
+function itemSpans(xml: ScanText, expected: number): ItemSpans {
   // Typed arrays sized for the items expected: a million items cost 16 MB here, where number arrays grown by push
   // cost several times that.
   const starts = new Numbers(Uint32Array, expected);
@@ -92,6 +120,11 @@ function keptRanges(xml: ScanText, max: number, expected: number): KeptRanges {
     if (!tag.selfClosing) depth++;
   });
 
+  return { starts, ends, times };
+}
+
+function keptRanges(xml: ScanText, max: number, expected: number): KeptRanges {
+  const { starts, ends, times } = itemSpans(xml, expected);
   const total = ends.length;
   if (total <= max) return { total };
   const ranges = [0, starts.at(0)];

@@ -38,4 +38,6 @@ export const DEFAULT_MAX_ITEMS = 10_000;
 export interface ParseOptions {
   /** Items kept per document: the newest, by date where items have one, else the first. */
   maxItems: number;
+  /** Items parsed in one go before the event loop gets a turn (default ITEMS_PER_PART in parser/rss.ts). */
+  itemsPerPart?: number;
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeBody } from '../../src/parser/decode.js';
+import { splitItems } from '../../src/parser/keep-newest.js';
 import { parseFeed } from '../../src/parser/parse.js';
-import { NotAFeedError } from '../../src/parser/types.js';
+import { DEFAULT_MAX_ITEMS, NotAFeedError } from '../../src/parser/types.js';
 import { CORPUS_DIR, corpusFiles, hasCorpus, missingCorpus } from './corpus.js';
 
 /** Files whose item count we knowingly do not reproduce, and why. Anything else must match the manifest. */
@@ -79,6 +80,35 @@ describe.skipIf(missingCorpus())('parsing the real-world corpus', () => {
       ),
     ).toEqual([]);
     expect(await parseAll([...files].reverse())).toEqual(forward);
+  });
+
+  it('gives every file the same result parsed in parts of one or two items as parsed whole', async () => {
+    const outcome = (text: string, itemsPerPart?: number) =>
+      parseFeed(text, '', { maxItems: DEFAULT_MAX_ITEMS, itemsPerPart }).then(
+        (feed) => JSON.stringify(feed),
+        (err: Error) => `${err.name}: ${err.message}`,
+      );
+    let several = 0;
+    let split = 0;
+    const differences: string[] = [];
+    for (const { name, bytes } of corpusFiles()) {
+      const text = decodeBody(bytes);
+      const whole = await outcome(text, Number.MAX_SAFE_INTEGER);
+      for (const perPart of [1, 2])
+        if ((await outcome(text, perPart)) !== whole) differences.push(`${name} by ${perPart}`);
+      if (
+        whole.startsWith('{') &&
+        (JSON.parse(whole) as { items: unknown[] }).items.length > 1 &&
+        text.trimStart().startsWith('<')
+      ) {
+        several++;
+        if (splitItems(text.trimStart(), 1)) split++;
+      }
+    }
+    expect(differences).toEqual([]);
+    // Most XML files with several items were really parsed in parts (the others fall back to one parse, see splitItems).
+    console.log(`corpus: ${split} of ${several} XML files with several items parsed in parts`);
+    expect(split).toBeGreaterThan(several * 0.8);
   });
 
   it('decodes legacy bytes that declare no charset without replacement characters', () => {
