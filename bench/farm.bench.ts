@@ -5,8 +5,8 @@
 //   command on an empty feed (modules loaded), and precision/recall of the stored stories against the labels;
 // - an unchanged second pass (every request must be a 304);
 // - 1, 2 and 3 worker processes sharing one Postgres: total throughput, CPU per item (the workers' and, when the server
-//   runs on this machine, PostgreSQL's: equal across rows means no work is lost to contention) and time waited on
-//   story-matching locks per item;
+//   runs on this machine, PostgreSQL's: equal across rows means no work is lost to contention), time waited on
+//   story-matching locks per item, and time claims waited for each other (they are serialized) per item;
 // - peak RSS of one refresh of a 5,000-item feed, and of a 50 MiB body the cap must refuse.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -227,7 +227,7 @@ async function main() {
         `(${count(scores.falseMerges)} falsely merged pairs, ${count(scores.missed)} missed pairs); stories stored ${count(storyCount)}, expected ${count(world.stories)}`,
     );
     console.log(
-      '\n| worker processes | wall | items/s | vs 1 worker | CPU per item: workers + PostgreSQL | lock wait per item | lock waits | failed |\n| --- | --- | --- | --- | --- | --- | --- | --- |',
+      '\n| worker processes | wall | items/s | vs 1 worker | CPU per item: workers + PostgreSQL | lock wait per item | lock waits | claim wait per item | failed |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     );
     const rate1 = scale[0] ? scale[0].results.reduce((n, r) => n + r.added, 0) / (scale[0].ms / 1000) : 1;
     for (const { n, ms, results, serverCpuS } of scale) {
@@ -243,7 +243,9 @@ async function main() {
           : `${workerCpu.toFixed(2)} + ${serverCpu.toFixed(2)} = ${(workerCpu + serverCpu).toFixed(2)} ms`;
       console.log(
         `| ${n} | ${seconds(ms)} | ${count(rate)} | ${(rate / rate1).toFixed(2)}× | ${cpu} | ${((wait / added) * 1000).toFixed(2)} ms | ` +
-          `${count(results.reduce((sum, r) => sum + r.lockWaits, 0))} | ${results.reduce((sum, r) => sum + r.failed, 0)} |`,
+          `${count(results.reduce((sum, r) => sum + r.lockWaits, 0))} | ` +
+          `${((results.reduce((sum, r) => sum + r.claimWaitSeconds, 0) / added) * 1000).toFixed(2)} ms | ` +
+          `${results.reduce((sum, r) => sum + r.failed, 0)} |`,
       );
     }
     console.log('\n| child process | peak RSS | over baseline | outcome |\n| --- | --- | --- | --- |');

@@ -21,6 +21,8 @@ export interface PassChildResult {
   /** Total seconds this process's stores waited on story-matching locks, and how many waits. */
   lockWaitSeconds: number;
   lockWaits: number;
+  /** Total seconds its claims waited for other workers' claims. */
+  claimWaitSeconds: number;
   maxRssKiB: number;
   /** CPU time (user + system) of this process during its pass. */
   cpuMs: number;
@@ -51,6 +53,9 @@ try {
     merged: results.reduce((n, r) => n + (r.outcome.ok ? r.outcome.stored.merged : 0), 0),
     lockWaitSeconds: wait.find((v) => v.metricName === 'tributary_store_lock_wait_seconds_sum')?.value ?? 0,
     lockWaits: wait.find((v) => v.metricName === 'tributary_store_lock_wait_seconds_count')?.value ?? 0,
+    claimWaitSeconds:
+      (await metrics.claimLockWait.get()).values.find((v) => v.metricName === 'tributary_claim_lock_wait_seconds_sum')
+        ?.value ?? 0,
     maxRssKiB: process.resourceUsage().maxRSS,
     cpuMs: (used.user + used.system) / 1000,
   };

@@ -74,6 +74,12 @@ export function createMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
       registers: [registry],
     }),
+    claimLockWait: new Histogram({
+      name: 'tributary_claim_lock_wait_seconds',
+      help: "Time a claim of due sources waited for the other workers' claims (they are serialized so that the per-host limit holds across workers), per claim",
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+      registers: [registry],
+    }),
     statisticsRefreshed: new Counter({
       name: 'tributary_statistics_refreshed_total',
       help: 'ANALYZE runs of the ingest tables after they grew (the planner needs them; PGlite has no autovacuum), by outcome',

@@ -5,6 +5,7 @@ import type { Database } from '../db/client.js';
 import { sources } from '../db/schema.js';
 import { syncSources } from '../storage/sources.js';
 import { testDatabases } from '../../test/helpers/database.js';
+import { CLAIM_LOCK } from '../db/locks.js';
 import { claimSources, releaseLeases, type ClaimOptions } from './claim.js';
 
 // Three sources on host a, two on host b, one each disabled, gone-to-be and removed-to-be.
@@ -57,6 +58,33 @@ describe.each(testDatabases())('claiming sources on $name', (testDb) => {
     expect(await claim()).toEqual({ ids: ['a3', 'b1', 'b2'], heldBack: 0 });
     expect(await claim()).toEqual({ ids: [], heldBack: 0 });
   });
+
+  // Two sessions at once: PGlite has one.
+  if (testDb.name === 'postgres')
+    it('with skipIfBusy claims nothing while another worker claims; without it, waits for that claim', async () => {
+      let release = () => {};
+      let locked = () => {};
+      const isLocked = new Promise<void>((resolve) => (locked = resolve));
+      const holder = database.db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`);
+        locked();
+        await new Promise<void>((resolve) => (release = resolve));
+      });
+      await isLocked;
+      const options = { owner: 'w1', leaseMs: 60_000, limit: 10, perHost: 10 };
+      expect(await claimSources(database.db, { ...options, skipIfBusy: true })).toEqual({
+        rows: [],
+        heldBack: 0,
+        busy: true,
+      });
+      let settled = false;
+      const waiting = claim().finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(settled).toBe(false);
+      release();
+      await holder;
+      expect(await waiting).toEqual({ ids: ['a1', 'a2', 'a3', 'b1', 'b2'], heldBack: 0 });
+    });
 
   it('skips sources not yet due, and those removed from the config', async () => {
     await dueSince('a2', -5);

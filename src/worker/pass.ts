@@ -72,6 +72,9 @@ export const refreshDeadlineMs = (ctx: AppContext) => Math.floor(leaseMs(ctx) * 
  * One pass: keep up to `concurrency` sources in flight, leasing more as slots free up, until nothing due (or named) is
  * left. The per-host limit is enforced by the claim itself, against every worker's leases.
  */
+/** When another worker was claiming, claim again this soon (or when a refresh ends, if sooner). */
+const BUSY_RETRY_MS = 20;
+
 export async function runPass(first: AppContext, options: PassOptions = {}): Promise<PassResult[]> {
   const current = () => options.current?.() ?? first;
   // A scheduled pass claims only due sources, so a source it refreshed comes back when it is due again; an explicit one
@@ -111,6 +114,8 @@ export async function runPass(first: AppContext, options: PassOptions = {}): Pro
               ids: options.ids,
               force: once,
               exclude: done,
+              // With refreshes in flight there is work to wait on: no need to queue behind another worker's claim.
+              skipIfBusy: inFlight.size > 0,
             })
           : { rows: [], heldBack: 0 };
       recordClaimLag(claim.rows);
@@ -119,10 +124,12 @@ export async function runPass(first: AppContext, options: PassOptions = {}): Pro
       if (claim.rows.length > 0) options.onClaim?.(claimedSoFar);
       if (claim.rows.length > 0 && inFlight.size < config.defaults.concurrency) continue;
       if (inFlight.size > 0) {
-        // A slow source must not keep others waiting past their due time: look again every recheckMs.
+        // A slow source must not keep others waiting past their due time: look again every recheckMs (soon, when the
+        // claim found another worker claiming and left free slots).
         const recheck = new AbortController();
-        const wake = options.recheckMs
-          ? sleep(options.recheckMs, undefined, { ref: false, signal: recheck.signal }).catch(() => {})
+        const after = claim.busy ? BUSY_RETRY_MS : options.recheckMs;
+        const wake = after
+          ? sleep(after, undefined, { ref: false, signal: recheck.signal }).catch(() => {})
           : undefined;
         await Promise.race([...inFlight, stopped.promise, ...(wake ? [wake] : [])]);
         recheck.abort();
