@@ -7,6 +7,7 @@ import { ByteText } from '../util/tags.js';
 import { xmlShape } from './xml-shape.js';
 import { DEFAULT_MAX_ITEMS, NotAFeedError, type ParseOptions, type ParsedFeed } from './types.js';
 
+/** A document this long (decoded) is big enough that the event loop gets a turn between decoding and parsing it. */
 const BIG_DOCUMENT_CHARS = 1 << 20;
 
 const looksLikeHtml = (head: string) =>

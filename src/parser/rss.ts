@@ -1,7 +1,7 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import Parser from 'rss-parser';
 import type { Enclosure } from '../types/feed.js';
 import { plainText } from '../processor/text.js';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { keepNewestItems, splitItems } from './keep-newest.js';
 import { NotAFeedError, type FeedFormat, type ParseOptions, type ParsedFeed, type ParsedItem } from './types.js';
 import { xhtmlTitles } from './xhtml-titles.js';
@@ -154,7 +154,7 @@ export const ITEMS_PER_PART = 200;
 async function parseTreeInParts(parts: readonly string[], prefixes: ReadonlySet<string>): Promise<RawFeed> {
   const trees: RawFeed[] = [];
   for (const part of parts) {
-    // A turn before each part, the first too: reading the document's shape and splitting it took one already.
+    // A turn before each part, the first too: reading the document's shape and splitting it were a stretch of work.
     await nextTurn();
     trees.push(await parseTree(part, prefixes));
   }
