@@ -68,13 +68,13 @@ export function leaseMs(ctx: AppContext): number {
 /** A refresh is abandoned (and recorded as failed) at 80 % of its lease, leaving time to record it before the lease ends. */
 export const refreshDeadlineMs = (ctx: AppContext) => Math.floor(leaseMs(ctx) * 0.8);
 
+/** When another worker was claiming, claim again this soon (or when a refresh ends, if sooner). */
+const BUSY_RETRY_MS = 20;
+
 /**
  * One pass: keep up to `concurrency` sources in flight, leasing more as slots free up, until nothing due (or named) is
  * left. The per-host limit is enforced by the claim itself, against every worker's leases.
  */
-/** When another worker was claiming, claim again this soon (or when a refresh ends, if sooner). */
-const BUSY_RETRY_MS = 20;
-
 export async function runPass(first: AppContext, options: PassOptions = {}): Promise<PassResult[]> {
   const current = () => options.current?.() ?? first;
   // A scheduled pass claims only due sources, so a source it refreshed comes back when it is due again; an explicit one
