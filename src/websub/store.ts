@@ -2,6 +2,7 @@ import { and, count, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { queryRows } from '../db/rows.js';
 import { websubSubscriptions } from '../db/schema.js';
+import { httpUrlOf } from '../util/url.js';
 
 export type SubscriptionRow = typeof websubSubscriptions.$inferSelect;
 
@@ -51,16 +52,8 @@ export async function countLiveForCallbackHost(db: Db, host: string): Promise<nu
     db,
     sql`select callback from websub_subscriptions where expires_at > now() and callback ilike ${pattern}`,
   );
-  return rows.filter((r) => callbackHost(r.callback) === host).length;
+  return rows.filter((r) => httpUrlOf(r.callback)?.hostname === host).length;
 }
-
-const callbackHost = (callback: string): string | undefined => {
-  try {
-    return new URL(callback).hostname;
-  } catch {
-    return undefined;
-  }
-};
 
 export interface HubLimits {
   maxSubscriptions: number;
@@ -77,7 +70,7 @@ export async function hubFull(
 ): Promise<string | undefined> {
   if ((await countLiveSubscriptions(db)) >= limits.maxSubscriptions)
     return `The hub holds its limit of ${limits.maxSubscriptions} subscriptions`;
-  const host = callbackHost(callback);
+  const host = httpUrlOf(callback)?.hostname;
   if (host !== undefined && (await countLiveForCallbackHost(db, host)) >= limits.maxPerCallbackHost)
     return `The hub holds its limit of ${limits.maxPerCallbackHost} subscriptions with a callback on ${host}`;
   const { feeds, subscribed } = await countSubscribedFeeds(db, feedUrl);
