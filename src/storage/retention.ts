@@ -18,6 +18,12 @@ export interface Pruned {
 
 const DAY = 86_400_000;
 
+/** Articles published before this are past `maxAgeDays`: pruned, and not stored when they arrive. */
+const ageCutoff = (maxAgeDays: number, now: Date) => new Date(now.getTime() - maxAgeDays * DAY);
+
+/** A source's articles in the order `maxArticlesPerSource` keeps them: the first so many stay. */
+const NEWEST_FIRST = sql`order by published_at desc, id desc`;
+
 /**
  * The earliest publication date a new article of this source can have and still be kept by the next retention run.
  * Older ones are not stored: otherwise every poll would add again what retention had pruned, and readers and push
@@ -29,14 +35,14 @@ export async function retentionFloor(
   policy: RetentionPolicy,
   now: Date,
 ): Promise<Date | undefined> {
-  let floor = policy.maxAgeDays !== undefined ? new Date(now.getTime() - policy.maxAgeDays * DAY) : undefined;
+  let floor = policy.maxAgeDays !== undefined ? ageCutoff(policy.maxAgeDays, now) : undefined;
   if (policy.maxArticlesPerSource !== undefined) {
-    // The source's keep-th newest article: anything older would be the first to go (same order as the pruning).
+    // The source's keep-th newest article: anything older would be the first to go.
     const [kth] = await queryRows<{ published_at: Date | string }>(
       tx,
       sql`
       select published_at from articles where source_id = ${sourceId}
-      order by published_at desc, id desc offset ${policy.maxArticlesPerSource - 1} limit 1`,
+      ${NEWEST_FIRST} offset ${policy.maxArticlesPerSource - 1} limit 1`,
     );
     const date = kth ? new Date(kth.published_at) : undefined;
     if (date && (!floor || date > floor)) floor = date;
@@ -68,7 +74,7 @@ export async function pruneArticles(
     }
   };
   if (policy.maxAgeDays !== undefined) {
-    const cutoff = new Date((options.now ?? new Date()).getTime() - policy.maxAgeDays * DAY);
+    const cutoff = ageCutoff(policy.maxAgeDays, options.now ?? new Date());
     await run(async (tx) =>
       (
         await queryRows<{ id: number | string }>(
@@ -97,7 +103,7 @@ export async function pruneArticles(
             sql`
         select id from articles
         where source_id = ${sourceId}
-        order by published_at desc, id desc
+        ${NEWEST_FIRST}
         offset ${keep} limit ${batchSize}`,
           )
         ).map((r) => Number(r.id)),
