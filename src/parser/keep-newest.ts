@@ -46,7 +46,10 @@ export function keepNewestItemBytes(bytes: Buffer, max: number, expected = 1024)
   return { xml: Buffer.concat(parts), total };
 }
 
-/** Where each item/entry element (at most three levels down, not inside another) starts and ends, with its date. */
+/**
+ * Where each item/entry element (at most three levels down, not inside another) starts and ends, and with `dated` its
+ * date (reading the dates was 70 % of the scan of a 5,000-item document).
+ */
 interface ItemSpans {
   starts: Numbers<Uint32Array>;
   ends: Numbers<Uint32Array>;
@@ -60,7 +63,7 @@ interface ItemSpans {
  * document has no more items than that, or anything else stands between its items.
  */
 export function splitItems(xml: string, perPart: number, expected = 1024): string[] | undefined {
-  const { starts, ends } = itemSpans(xml, expected);
+  const { starts, ends } = itemSpans(xml, expected, false);
   const total = ends.length;
   if (total <= perPart || starts.length !== total) return undefined;
   for (let i = 1; i < total; i++) if (!isBlank(xml, ends.at(i - 1), starts.at(i))) return undefined;
@@ -74,7 +77,7 @@ export function splitItems(xml: string, perPart: number, expected = 1024): strin
   return parts;
 }
 
-function itemSpans(xml: ScanText, expected: number): ItemSpans {
+function itemSpans(xml: ScanText, expected: number, dated: boolean): ItemSpans {
   // Typed arrays sized for the items expected: a million items cost 16 MB here, where number arrays grown by push
   // cost several times that.
   const starts = new Numbers(Uint32Array, expected);
@@ -113,7 +116,7 @@ function itemSpans(xml: ScanText, expected: number): ItemSpans {
       itemDepth = depth + 1;
       published = NaN;
       updated = NaN;
-    } else if (itemDepth > 0 && depth === itemDepth && !tag.selfClosing) {
+    } else if (dated && itemDepth > 0 && depth === itemDepth && !tag.selfClosing) {
       field = PUBLISHED.has(local) ? 'published' : UPDATED.has(local) ? 'updated' : undefined;
       fieldStart = tag.end;
     }
@@ -124,7 +127,7 @@ function itemSpans(xml: ScanText, expected: number): ItemSpans {
 }
 
 function keptRanges(xml: ScanText, max: number, expected: number): KeptRanges {
-  const { starts, ends, times } = itemSpans(xml, expected);
+  const { starts, ends, times } = itemSpans(xml, expected, true);
   const total = ends.length;
   if (total <= max) return { total };
   const ranges = [0, starts.at(0)];
